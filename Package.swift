@@ -1,0 +1,64 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layering (see ../shared/DESIGN.md): StowageAPI <- StowageStore <- StowageClient; StowageCSI stands alone
+// (Foundation only) so a driver depends on nothing else; the `stowage` executable ties everything together.
+let package = Package(
+    name: "Stowage",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "stowage", targets: ["stowage"]),
+        .library(name: "StowageAPI", targets: ["StowageAPI"]),
+        .library(name: "StowageStore", targets: ["StowageStore"]),
+        .library(name: "StowageClient", targets: ["StowageClient"]),
+        .library(name: "StowageCSI", targets: ["StowageCSI"]),
+        .library(name: "StowageDriverSanity", targets: ["StowageDriverSanity"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        .target(
+            name: "StowageAPI",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "StowageStore",
+            dependencies: [
+                "StowageAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "StowageClient",
+            dependencies: [
+                "StowageAPI", "StowageStore",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(name: "StowageCSI"),
+        .target(name: "StowageDriverSanity", dependencies: ["StowageCSI"]),
+        .target(
+            name: "StowageBench",
+            dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI"]
+        ),
+        .executableTarget(
+            name: "stowage",
+            dependencies: [
+                "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "StowageAPITests", dependencies: ["StowageAPI"]),
+        .testTarget(name: "StowageStoreTests", dependencies: ["StowageStore", "StowageAPI"]),
+        .testTarget(name: "StowageClientTests", dependencies: ["StowageClient", "StowageStore", "StowageAPI"]),
+        .testTarget(name: "StowageCSITests", dependencies: ["StowageCSI"]),
+        .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI"]),
+        .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI"]),
+    ]
+)

@@ -1,0 +1,1 @@
+// Module `StowageCSI`: see README.md beside this file.

@@ -1,0 +1,1 @@
+// Module `StowageClient`: see README.md beside this file.

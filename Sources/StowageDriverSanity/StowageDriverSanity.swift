@@ -1,0 +1,1 @@
+// Module `StowageDriverSanity`: see README.md beside this file.

@@ -1,0 +1,19 @@
+import ArgumentParser
+
+extension StowageCommand {
+    /// Every subcommand, in the order `--help` lists them. Add new commands here (one line each).
+    static var subcommandList: [any ParsableCommand.Type] {
+        [
+            BenchCommand.self,
+        ]
+    }
+}
+
+/// `stowage bench ...`: benchmarks whose figures the README reports.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Run a benchmark and print its figures.",
+        subcommands: BenchCommand.benchList
+    )
+}
