@@ -42,3 +42,9 @@ public struct NamespaceStatus: Codable, Sendable, Hashable {
     public var phase: String?
     public init(phase: String? = nil) { self.phase = phase }
 }
+
+extension Namespace {
+    public func validate() -> [FieldError] {
+        ObjectMetaValidation.validate(metadata, namespaced: false, nameRule: .dns1123Label)
+    }
+}

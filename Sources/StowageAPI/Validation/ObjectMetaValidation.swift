@@ -3,8 +3,9 @@
 
 /// Validation of `metadata`, shared by every kind.
 public enum ObjectMetaValidation {
-    /// Validates a new object's metadata. `namespaced` says whether a namespace is required (or forbidden).
-    public static func validate(_ meta: ObjectMeta, namespaced: Bool, path: FieldPath = "metadata") -> [FieldError] {
+    /// Validates a new object's metadata. `namespaced` says whether a namespace is required (or forbidden);
+    /// `nameRule` is the kind's name rule.
+    public static func validate(_ meta: ObjectMeta, namespaced: Bool, nameRule: NameValidation.NameRule = .dns1123Subdomain, path: FieldPath = "metadata") -> [FieldError] {
         var errors: [FieldError] = []
         if (meta.name ?? "").isEmpty && (meta.generateName ?? "").isEmpty {
             errors.append(.required(path.child("name"), "name or generateName is required"))
