@@ -1,27 +1,105 @@
 import Foundation
 
-// INTERIM implementation over Foundation's JSON coders; the lead replaces the internals with Stowage's own
-// JSON tree codec (unknown-field warnings, field paths, YAML positions). The public signatures stay.
-
-/// Encodes and decodes API objects in Kubernetes JSON, writing `apiVersion` and `kind` from the type.
+/// Encodes and decodes API objects in Kubernetes JSON. `apiVersion` and `kind` come from the type's
+/// ``APIResource``; object keys are written sorted (as `kubectl get -o yaml` shows them), after `apiVersion` and
+/// `kind`.
+///
+/// Two decoding paths: ``decode(_:from:)-(_,Data)`` for JSON Stowage wrote itself (fast), and
+/// ``decode(_:from:)-(_,JSONValue)`` for what users send, which reports every problem with its field path and
+/// lists the fields Stowage does not model.
 public enum APICodec {
-    /// Encodes `object` as Kubernetes JSON (`apiVersion`, `kind`, then the fields in declaration order).
+    /// Encodes `object` as compact Kubernetes JSON.
     public static func encode<T: APIObject>(_ object: T) throws -> Data {
-        let encoder = JSONEncoder()
-        let body = try encoder.encode(object)
-        var out = Data("{\"apiVersion\":\"\(T.resource.apiVersion)\",\"kind\":\"\(T.resource.kind)\"".utf8)
+        let body = try makeEncoder().encode(object)
+        var out = Data(capacity: body.count + 64)
+        out.append(contentsOf: "{\"apiVersion\":\"\(T.resource.apiVersion)\",\"kind\":\"\(T.resource.kind)\"".utf8)
         if body.count > 2 { out.append(UInt8(ascii: ",")) }
         out.append(body.dropFirst())
         return out
     }
 
-    /// Decodes an object of kind `T` from Kubernetes JSON. Throws an ``APIError`` with reason BadRequest that
-    /// names the field path when the JSON does not fit.
+    /// Encodes any value (a nested type, a list) as compact JSON with sorted keys.
+    public static func encodeValue<V: Encodable>(_ value: V) throws -> Data {
+        try makeEncoder().encode(value)
+    }
+
+    /// Encodes `object` as a ``JSONValue`` tree (for patches and printing).
+    public static func tree<T: APIObject>(_ object: T) throws -> JSONValue {
+        try JSONParser.parse(encode(object))
+    }
+
+    /// Decodes JSON that Stowage itself wrote (from the store). Throws ``APIError`` InternalError when it does not
+    /// fit, which means stored data is damaged.
     public static func decode<T: APIObject>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try JSONDecoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw APIError.badRequest("cannot decode \(T.resource.kind): \(error)")
+        } catch {
+            throw APIError(.internalError, "stored \(T.resource.kind) cannot be decoded: \(error)")
         }
     }
+
+    /// Decodes a user's object of kind `T` from a JSON tree, checking `apiVersion` and `kind` when present.
+    /// - Returns: the object and the paths of fields Stowage does not model (to warn about, as Kubernetes does).
+    /// - Throws: ``DecodeProblem`` naming the field path and what is wrong with it.
+    public static func decode<T: APIObject>(_ type: T.Type, from value: JSONValue) throws(DecodeProblem) -> Decoded<T> {
+        guard case .object(let object) = value else {
+            throw DecodeProblem(field: "", message: "expected a JSON object, found \(value.typeName)")
+        }
+        if case .string(let apiVersion)? = object["apiVersion"], apiVersion != T.resource.apiVersion {
+            throw DecodeProblem(field: "apiVersion", message: "Invalid value: \"\(apiVersion)\": expected \"\(T.resource.apiVersion)\"")
+        }
+        if case .string(let kind)? = object["kind"], kind != T.resource.kind {
+            throw DecodeProblem(field: "kind", message: "Invalid value: \"\(kind)\": expected \"\(T.resource.kind)\"")
+        }
+        do {
+            let (result, unknown) = try TreeDecoder().decode(T.self, from: value)
+            return Decoded(object: result, unknownFields: unknown)
+        } catch let error as DecodingError {
+            throw DecodeProblem(error, in: value)
+        } catch {
+            throw DecodeProblem(field: "", message: "\(error)")
+        }
+    }
+
+    /// Decodes a user's object of any modeled kind, chosen by its `apiVersion` and `kind`.
+    /// - Throws: ``DecodeProblem`` when `apiVersion` or `kind` is missing or unknown, or a field does not fit.
+    public static func decodeAny(from value: JSONValue) throws(DecodeProblem) -> DecodedAny {
+        guard case .object(let object) = value else {
+            throw DecodeProblem(field: "", message: "expected a JSON object, found \(value.typeName)")
+        }
+        let apiVersion = object["apiVersion"]?.stringValue ?? ""
+        let kind = object["kind"]?.stringValue ?? ""
+        var missing: [String] = []
+        if apiVersion.isEmpty { missing.append("apiVersion not set") }
+        if kind.isEmpty { missing.append("kind not set") }
+        if !missing.isEmpty { throw DecodeProblem(field: "", message: missing.joined(separator: ", ")) }
+        guard let type = APIKinds.type(apiVersion: apiVersion, kind: kind) else {
+            throw DecodeProblem(field: "", message: "no matches for kind \"\(kind)\" in version \"\(apiVersion)\"")
+        }
+        return try decodeErased(type, value)
+    }
+
+    private static func decodeErased<T: APIObject>(_ type: T.Type, _ value: JSONValue) throws(DecodeProblem) -> DecodedAny {
+        let decoded = try decode(type, from: value)
+        return DecodedAny(object: decoded.object, unknownFields: decoded.unknownFields)
+    }
+
+    private static func makeEncoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+}
+
+/// A decoded object of a known kind and the fields it carried that Stowage does not model.
+public struct Decoded<T: APIObject>: Sendable {
+    public var object: T
+    /// Paths such as `spec.foo` of fields that were present but not modeled; they are dropped.
+    public var unknownFields: [String]
+}
+
+/// A decoded object of any modeled kind.
+public struct DecodedAny: Sendable {
+    public var object: any APIObject
+    public var unknownFields: [String]
 }
