@@ -1,0 +1,115 @@
+import StowageAPI
+import StowageStore
+
+/// The in-process ``Cluster``: admission (defaults, validation, namespace lifecycle) in front of a ``Store``.
+/// Components in the `stowage serve` process use it directly; the HTTP server runs the same admission for
+/// remote clients.
+public struct LocalCluster: Cluster {
+    /// The store behind this cluster.
+    public let store: Store
+
+    /// How many times a patch is re-applied when the object changes underneath it.
+    static let patchAttempts = 5
+
+    /// Wraps `store`. Call ``bootstrap()`` once per process to create the objects every cluster has.
+    public init(store: Store) {
+        self.store = store
+    }
+
+    /// Creates the `default` namespace when missing (idempotent).
+    public func bootstrap() async throws {
+        for name in ["default"] where try await getIfPresent(Namespace.self, ObjectKey(name: name)) == nil {
+            do {
+                _ = try await create(Namespace(metadata: ObjectMeta(name: name)))
+            } catch let error as APIError where error.reason == .alreadyExists {
+                continue
+            }
+        }
+    }
+
+    public func get<T: APIObject>(_ type: T.Type, _ key: ObjectKey) async throws -> T {
+        try await store.get(type, Admission.scoped(key, for: type))
+    }
+
+    public func list<T: APIObject>(_ type: T.Type, _ options: ListOptions) async throws -> ObjectList<T> {
+        let filter: (@Sendable (T) -> Bool)? = try SelectorFilter.make(T.self, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
+        return try await store.list(type, StoreListOptions(
+            namespace: T.resource.namespaced ? options.namespace : nil, limit: options.limit,
+            continueToken: options.continueToken, filter: filter))
+    }
+
+    public func watch<T: APIObject>(_ type: T.Type, _ options: WatchOptions) async throws -> AsyncThrowingStream<WatchEvent<T>, any Error> {
+        let filter: (@Sendable (T) -> Bool)? = try SelectorFilter.make(T.self, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
+        let revision = try Admission.revision(options.resourceVersion)
+        return try await store.watch(type, StoreWatchOptions(
+            namespace: T.resource.namespaced ? options.namespace : nil, resourceVersion: revision, filter: filter))
+    }
+
+    public func create<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
+        var object = object
+        Admission.normalizeNamespace(&object)
+        try await Admission.requireLiveNamespace(of: object, in: self)
+        object.applyDefaults()
+        try Admission.validate(object)
+        if options.dryRun { return object }
+        return try await store.create(object)
+    }
+
+    public func update<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
+        var object = object
+        Admission.normalizeNamespace(&object)
+        let key = ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
+        let old = try await store.get(T.self, key)
+        object.applyDefaults()
+        try Admission.validateUpdate(object, from: old)
+        if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = old.metadata.resourceVersion }
+        if options.dryRun { return object }
+        return try await store.update(object)
+    }
+
+    public func updateStatus<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
+        var object = object
+        Admission.normalizeNamespace(&object)
+        let key = ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
+        let old = try await store.get(T.self, key)
+        var merged = old
+        merged.takeStatus(from: object)
+        try Admission.validateUpdate(merged, from: old)
+        if options.dryRun { return merged }
+        if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = old.metadata.resourceVersion }
+        return try await store.updateStatus(object)
+    }
+
+    public func patch<T: APIObject>(_ type: T.Type, _ key: ObjectKey, _ patch: Patch, options: WriteOptions) async throws -> T {
+        let key = Admission.scoped(key, for: type)
+        var attempt = 0
+        while true {
+            attempt += 1
+            let current = try await store.get(type, key)
+            let patched = patch.apply(to: try APICodec.tree(current))
+            var object: T
+            do {
+                object = try APICodec.decode(type, from: patched).object
+            } catch {
+                throw APIError.invalid(T.resource, key.name, [FieldError(.invalid, FieldPath(error.field), detail: error.message)])
+            }
+            let pinned = object.metadata.resourceVersion == current.metadata.resourceVersion
+            if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = current.metadata.resourceVersion }
+            do {
+                return try await update(object, options: options)
+            } catch let error as APIError where error.reason == .conflict && pinned && attempt < Self.patchAttempts {
+                continue
+            }
+        }
+    }
+
+    public func delete<T: APIObject>(_ type: T.Type, _ key: ObjectKey, options: DeleteOptions) async throws -> DeleteOutcome<T> {
+        let key = Admission.scoped(key, for: type)
+        if options.dryRun {
+            let current = try await store.get(type, key)
+            return (current.metadata.finalizers ?? []).isEmpty ? .deleted(current) : .pending(current)
+        }
+        return try await store.delete(type, key, preconditions: DeletePreconditions(
+            uid: options.preconditionUID, resourceVersion: options.preconditionResourceVersion))
+    }
+}

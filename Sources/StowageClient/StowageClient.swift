@@ -1,1 +1,0 @@
-// Module `StowageClient`: see README.md beside this file.
