@@ -4,6 +4,10 @@ extension StowageCommand {
     /// Every subcommand, in the order `--help` lists them. Add new commands here (one line each).
     static var subcommandList: [any ParsableCommand.Type] {
         [
+            UpCommand.self,
+            ApplyCommand.self,
+            GetCommand.self,
+            DeleteCommand.self,
             BenchCommand.self,
         ]
     }

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import StowageAPI
+import StowageClient
+
+/// `stowage up -f FILE`: everything in the foreground — open the state, apply the file, show the objects and
+/// their changes until Ctrl-C.
+struct UpCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "up",
+        abstract: "Apply manifests on embedded defaults and show the objects converging until Ctrl-C.",
+        discussion: """
+            Uses the default state directory (or --state-dir), applies every file all-or-nothing, prints the objects, \
+            then prints each change as it happens. With --once it prints the objects and exits.
+            """)
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("A manifest file; repeat for several.", valueName: "file"))
+    var files: [String] = []
+
+    @Flag(help: "Print the objects after applying and exit instead of watching.")
+    var once = false
+
+    @OptionGroup var state: StateOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one manifest with -f FILE") }
+    }
+
+    func run() async throws {
+        try await CommandErrors.reporting {
+            let objects = try ManifestApplier.load(files)
+            for item in objects { for warning in item.warnings { FileHandle.standardError.write(Data("Warning: \(warning)\n".utf8)) } }
+            let cluster = try await state.openCluster()
+            print("stowage: state in \(state.resolvedDirectory)")
+            for outcome in try await ManifestApplier(cluster: cluster).apply(objects) { print(outcome.line) }
+            var kinds: [any APIObject.Type] = []
+            for item in objects where !kinds.contains(where: { $0.resource == type(of: item.object).resource }) {
+                kinds.append(type(of: item.object))
+            }
+            var revisions: [String] = []
+            for kind in kinds {
+                print("")
+                revisions.append(try await show(kind, cluster: cluster))
+            }
+            if once {
+                await cluster.store.close()
+                return
+            }
+            print("\nwatching for changes (Ctrl-C to stop)")
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (kind, revision) in zip(kinds, revisions) {
+                    group.addTask { try await follow(kind, from: revision, cluster: cluster) }
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
+    /// Prints the table of a kind across namespaces; returns the list's revision.
+    private func show<T: APIObject>(_ type: T.Type, cluster: LocalCluster) async throws -> String {
+        let page = try await cluster.list(type, ListOptions())
+        print(try ObjectPrinter(format: .table, showNamespace: T.resource.namespaced).render(page.items), terminator: "")
+        return page.resourceVersion
+    }
+
+    /// Prints one line per change of a kind after `revision`.
+    private func follow<T: APIObject>(_ type: T.Type, from revision: String, cluster: LocalCluster) async throws {
+        for try await event in try await cluster.watch(type, WatchOptions(resourceVersion: revision)) {
+            let tree = try APICodec.tree(event.object)
+            let phase = PrinterColumns.text(at: "status.phase", in: tree)
+            print("\(T.resource.singular)/\(event.object.metadata.name ?? "") \(event.type.rawValue.lowercased())\(phase.isEmpty ? "" : " (\(phase))")")
+        }
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import StowageAPI
+import StowageClient
+
+/// Applies manifest files all-or-nothing up front: every file is read and every object defaulted and validated
+/// before the first write, so a typo in the last document leaves nothing half-applied.
+struct ManifestApplier {
+    let cluster: LocalCluster
+
+    /// One line of what happened to an object, as kubectl prints it (`persistentvolumeclaim/data created`).
+    struct Outcome {
+        var line: String
+    }
+
+    /// Reads and checks every file; throws the first located problem.
+    static func load(_ files: [String]) throws -> [ManifestObject] {
+        var objects: [ManifestObject] = []
+        for file in files {
+            objects += try ManifestReader.read(contentsOf: file)
+        }
+        for item in objects {
+            let problems = Self.check(item.object)
+            if let first = problems.first {
+                let located = item.locate(first)
+                let rest = problems.dropFirst().map { "\n  also: \($0)" }.joined()
+                throw ManifestError(file: located.file, document: located.document, position: located.position,
+                                    field: located.field, message: "\(item.object.kind) \"\(item.object.metadata.name ?? "")\" is invalid: \(located.message)\(rest)")
+            }
+        }
+        return objects
+    }
+
+    private static func check<T: APIObject>(_ object: T) -> [FieldError] {
+        var copy = object
+        Admission.normalizeNamespace(&copy)
+        copy.applyDefaults()
+        return copy.validate()
+    }
+
+    /// Creates each object, or updates it when it exists (keeping its status).
+    func apply(_ objects: [ManifestObject]) async throws -> [Outcome] {
+        var outcomes: [Outcome] = []
+        for item in objects {
+            outcomes.append(try await apply(item.object))
+        }
+        return outcomes
+    }
+
+    private func apply<T: APIObject>(_ object: T) async throws -> Outcome {
+        var object = object
+        Admission.normalizeNamespace(&object)
+        let name = "\(T.resource.singular)/\(object.metadata.name ?? "")"
+        let key = ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
+        if (object.metadata.name ?? "").isEmpty {
+            let created = try await cluster.create(object)
+            return Outcome(line: "\(T.resource.singular)/\(created.metadata.name ?? "") created")
+        }
+        guard let existing = try await cluster.getIfPresent(T.self, key) else {
+            _ = try await cluster.create(object)
+            return Outcome(line: "\(name) created")
+        }
+        var desired = object
+        desired.metadata.resourceVersion = existing.metadata.resourceVersion
+        desired.metadata.uid = existing.metadata.uid
+        desired.metadata.creationTimestamp = existing.metadata.creationTimestamp
+        desired.metadata.generation = existing.metadata.generation
+        desired.metadata.finalizers = desired.metadata.finalizers ?? existing.metadata.finalizers
+        desired.takeStatus(from: existing)
+        desired.applyDefaults()
+        var normalizedExisting = existing
+        normalizedExisting.applyDefaults()
+        if desired == normalizedExisting { return Outcome(line: "\(name) unchanged") }
+        _ = try await cluster.update(desired)
+        return Outcome(line: "\(name) configured")
+    }
+}
