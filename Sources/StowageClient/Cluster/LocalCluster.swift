@@ -91,7 +91,8 @@ public struct LocalCluster: Cluster {
             do {
                 object = try APICodec.decode(type, from: patched).object
             } catch {
-                throw APIError.invalid(T.resource, key.name, [FieldError(.invalid, FieldPath(error.field), detail: error.message)])
+                throw APIError(.invalid, "\(T.resource.kind) \"\(key.name)\" is invalid: \(error.description)",
+                               group: T.resource.group, kind: T.resource.kind, name: key.name)
             }
             let pinned = object.metadata.resourceVersion == current.metadata.resourceVersion
             if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = current.metadata.resourceVersion }
