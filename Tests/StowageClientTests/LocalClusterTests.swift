@@ -102,3 +102,25 @@ struct LocalClusterTests {
         }
     }
 }
+
+@Suite("In-process cluster selectors")
+struct LocalClusterSelectorTests {
+    @Test func listFiltersByLabelAndFieldSelectors() async throws {
+        let temporary = try await TemporaryCluster.make()
+        defer { Task { await temporary.close() } }
+        let cluster = temporary.cluster
+        for (name, env) in [("a", "dev"), ("b", "prod"), ("c", "test")] {
+            _ = try await cluster.create(Namespace(metadata: ObjectMeta(name: name, labels: ["env": env])))
+        }
+        let selected = try await cluster.listAll(Namespace.self, labelSelector: "env in (dev,prod)")
+        #expect(selected.map { $0.metadata.name } == ["a", "b"])
+        let byName = try await cluster.listAll(Namespace.self, labelSelector: "env!=dev", fieldSelector: "metadata.name!=c")
+        #expect(byName.map { $0.metadata.name } == ["b"])
+        await #expect { try await cluster.listAll(Namespace.self, fieldSelector: "spec.nodeName=x") } throws: {
+            ($0 as? APIError)?.message == "field label not supported: spec.nodeName"
+        }
+        await #expect { try await cluster.listAll(Namespace.self, labelSelector: "env in (dev") } throws: {
+            (($0 as? APIError)?.reason == .badRequest) && "\($0)".contains("unable to parse requirement")
+        }
+    }
+}
