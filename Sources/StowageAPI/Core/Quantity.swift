@@ -130,6 +130,9 @@ public struct Quantity: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     /// Compares |lhs| and |rhs| exactly: -1, 0 or 1. Never expands a huge exponent it does not need to.
     static func compareMagnitudes(_ lhs: Quantity, _ rhs: Quantity) -> Int {
+        if lhs.exponent == rhs.exponent {
+            return lhs.mantissa == rhs.mantissa ? 0 : (lhs.mantissa < rhs.mantissa ? -1 : 1)
+        }
         let lhsOrder = lhs.mantissa.digitCount + lhs.exponent
         let rhsOrder = rhs.mantissa.digitCount + rhs.exponent
         if lhsOrder != rhsOrder { return lhsOrder < rhsOrder ? -1 : 1 }

@@ -131,7 +131,12 @@ struct QuantityMagnitude: Sendable, Hashable, Comparable {
     }
 
     /// The number of decimal digits (1 for zero).
-    var digitCount: Int { decimalString.count }
+    var digitCount: Int {
+        guard var small = uint64Value else { return decimalString.count }
+        var count = 1
+        while small >= 10 { small /= 10; count += 1 }
+        return count
+    }
 
     /// The value in decimal digits.
     var decimalString: String {

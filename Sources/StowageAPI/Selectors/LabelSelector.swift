@@ -4,7 +4,9 @@
 /// matches every object. What a *missing* (nil) selector means depends on the field: see
 /// ``LabelSelectorQuery/compile(_:)``.
 public struct LabelSelector: Codable, Sendable, Hashable {
+    /// Labels that must be present with exactly these values.
     public var matchLabels: [String: String]?
+    /// Expressions that must all hold.
     public var matchExpressions: [LabelSelectorRequirement]?
 
     /// A selector from labels and expressions.
@@ -40,8 +42,11 @@ public struct LabelSelector: Codable, Sendable, Hashable {
 
 /// One `matchExpressions` entry: `key`, `operator` (In, NotIn, Exists, DoesNotExist) and `values`.
 public struct LabelSelectorRequirement: Codable, Sendable, Hashable {
+    /// The label key.
     public var key: String
+    /// `In`, `NotIn`, `Exists` or `DoesNotExist`.
     public var `operator`: String
+    /// The values for In/NotIn; must be empty for Exists/DoesNotExist.
     public var values: [String]?
 
     /// An expression; `operator` is one of ``LabelSelector/operators``.
