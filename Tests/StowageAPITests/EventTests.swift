@@ -127,3 +127,14 @@ struct EventTests {
         ])
     }
 }
+
+extension EventTests {
+    @Test func updateAddsNoRulesOfItsOwn() throws {
+        let old = try APICodec.decode(Event.self, from: Data(Self.manifest.utf8))
+        var new = old
+        new.count = 4
+        new.message = "changed"
+        new.involvedObject?.name = "other"
+        #expect(new.validateUpdate(from: old) == [])
+    }
+}

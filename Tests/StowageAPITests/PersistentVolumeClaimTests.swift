@@ -42,6 +42,8 @@ struct PersistentVolumeClaimTests {
         #expect(pvc.spec?.volumeMode == "Filesystem")
         #expect(pvc.status?.phase == "Pending")
         #expect(pvc.spec?.storageClassName == nil, "absent class stays absent: it means the default class")
+        #expect(Self.valid().spec?.effectiveVolumeMode == "Filesystem")
+        #expect(PersistentVolumeSpec(volumeMode: "Block").effectiveVolumeMode == "Block")
     }
 
     @Test func fieldValues() {

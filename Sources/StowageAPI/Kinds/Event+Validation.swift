@@ -15,9 +15,10 @@ extension Event {
         return errors
     }
 
-    /// Updates are validated like creations (Kubernetes keeps no Event field immutable).
+    /// Kubernetes keeps no Event field immutable: an update is checked by ``validate()`` alone (run by the
+    /// caller), plus the metadata rules.
     public func validateUpdate(from old: Event) -> [FieldError] {
-        ObjectMetaValidation.validateUpdate(metadata, old: old.metadata) + validateFields()
+        ObjectMetaValidation.validateUpdate(metadata, old: old.metadata)
     }
 
     private func validateFields() -> [FieldError] {

@@ -123,6 +123,9 @@ public struct PersistentVolumeSpec: Codable, Sendable, Hashable {
     }
 
     var source: Source { Source(hostPath: hostPath, local: local, csi: csi) }
+
+    /// `volumeMode`, with absent meaning `Filesystem` (as binding compares it).
+    public var effectiveVolumeMode: String { volumeMode ?? PersistentVolumeMode.filesystem }
 }
 
 /// `PersistentVolume.status`.

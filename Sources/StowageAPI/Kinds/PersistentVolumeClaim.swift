@@ -97,6 +97,9 @@ public struct PersistentVolumeClaimSpec: Codable, Sendable, Hashable {
         self.dataSourceRef = dataSourceRef
         self.volumeAttributesClassName = volumeAttributesClassName
     }
+
+    /// `volumeMode`, with absent meaning `Filesystem` (as binding compares it).
+    public var effectiveVolumeMode: String { volumeMode ?? PersistentVolumeMode.filesystem }
 }
 
 /// Kubernetes' `VolumeResourceRequirements`: resource name -> quantity.
