@@ -44,13 +44,14 @@ struct CSIDriverTests {
     }
 
     @Test func validation() {
-        #expect(errors { $0.metadata.name = String(repeating: "d", count: 64) } == [
-            "name: Too long: may not be more than 63 bytes",
-        ])
         #expect(errors { $0.spec = CSIDriverSpec() } == [
             "spec.attachedRequired: Required value",
             "spec.podInfoOnMount: Required value",
             "spec.storageCapacity: Required value",
+            "spec.seLinuxMount: Required value",
+        ])
+        #expect(errors { $0.spec?.nodeAllocatableUpdatePeriodSeconds = 5 } == [
+            "spec.nodeAllocatableUpdatePeriodSeconds: Invalid value: 5: must be greater than or equal to 10 seconds",
         ])
         #expect(errors { $0.spec?.fsGroupPolicy = "Always" } == [
             "spec.fsGroupPolicy: Unsupported value: \"Always\": supported values: \"File\", \"None\", \"ReadWriteOnceWithFSType\"",
@@ -82,9 +83,7 @@ struct CSIDriverTests {
         #expect(updateErrors { $0.spec?.attachRequired = false } == [
             "spec.attachedRequired: Invalid value: false: field is immutable",
         ])
-        #expect(updateErrors { $0.spec?.fsGroupPolicy = "None" } == [
-            "spec.fsGroupPolicy: Invalid value: \"None\": field is immutable",
-        ])
+        #expect(updateErrors { $0.spec?.fsGroupPolicy = "None"; $0.spec?.requiresRepublish = true } == [])
         #expect(updateErrors { $0.spec?.volumeLifecycleModes = ["Ephemeral"] } == [
             "spec.volumeLifecycleModes: Invalid value: [\"Ephemeral\"]: field is immutable",
         ])

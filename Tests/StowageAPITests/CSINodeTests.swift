@@ -44,6 +44,19 @@ struct CSINodeTests {
         ])
     }
 
+    @Test func update() {
+        let old = CSINode(name: "node-1", drivers: [CSINodeDriver(name: "d", nodeID: "n", topologyKeys: ["zone"])])
+        var new = old
+        new.spec?.drivers?[0].allocatable = VolumeNodeResources(count: 10)
+        new.spec?.drivers?.append(CSINodeDriver(name: "e", nodeID: "n"))
+        #expect(new.validateUpdate(from: old) == [])
+        #expect(CSINode(name: "node-1", drivers: []).validateUpdate(from: old) == [])
+        new.spec?.drivers?[0].nodeID = "m"
+        #expect(T.texts(new.validateUpdate(from: old)) == [
+            "spec.drivers: Invalid value: {\"name\":\"d\",\"nodeID\":\"m\",\"topologyKeys\":[\"zone\"]}: field is immutable",
+        ])
+    }
+
     @Test func specDiffers() {
         let old = CSINode(name: "node-1", drivers: [])
         let new = CSINode(name: "node-1", drivers: [CSINodeDriver(name: "d", nodeID: "n")])

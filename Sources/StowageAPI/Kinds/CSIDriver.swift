@@ -32,18 +32,13 @@ public struct CSIDriver: APIObject, Hashable {
 
     public func specDiffers(from old: CSIDriver) -> Bool { spec != old.spec }
 
-    /// Kubernetes' `ValidateCSIDriver`: the name is a CSI driver name (reported at `name`, as Kubernetes does),
-    /// and the spec is complete.
+    /// Kubernetes' `ValidateCSIDriver`: the name is a DNS-1123 subdomain and the spec is complete.
     public func validate() -> [FieldError] {
-        var errors = ObjectMetaValidation.validate(metadata, namespaced: false, nameRule: .dns1123Subdomain)
-        if let name = metadata.name, !name.isEmpty {
-            errors += StorageValidation.csiDriverName(name, "name")
-        }
-        errors += (spec ?? CSIDriverSpec()).validate(path: "spec")
-        return errors
+        ObjectMetaValidation.validate(metadata, namespaced: false, nameRule: .dns1123Subdomain)
+            + (spec ?? CSIDriverSpec()).validate(path: "spec")
     }
 
-    /// Kubernetes' `ValidateCSIDriverUpdate`: attachRequired, fsGroupPolicy and volumeLifecycleModes are fixed.
+    /// Kubernetes' `ValidateCSIDriverUpdate`: attachRequired and volumeLifecycleModes are fixed.
     public func validateUpdate(from old: CSIDriver) -> [FieldError] {
         var errors = ObjectMetaValidation.validateUpdate(metadata, old: old.metadata)
         let new = spec ?? CSIDriverSpec()
@@ -52,9 +47,6 @@ public struct CSIDriver: APIObject, Hashable {
         errors += StorageValidation.immutableField(
             new.attachRequired, previous.attachRequired, path.child("attachedRequired"),
             shown: new.attachRequired.map { String($0) } ?? "null")
-        errors += StorageValidation.immutableField(
-            new.fsGroupPolicy, previous.fsGroupPolicy, path.child("fsGroupPolicy"),
-            shown: StorageValidation.shown(new.fsGroupPolicy))
         errors += StorageValidation.immutableField(
             new.volumeLifecycleModes ?? [], previous.volumeLifecycleModes ?? [], path.child("volumeLifecycleModes"),
             shown: StorageValidation.shownJSON(new.volumeLifecycleModes))
@@ -129,6 +121,12 @@ public struct CSIDriverSpec: Codable, Sendable, Hashable {
         }
         for mode in volumeLifecycleModes ?? [] where !VolumeLifecycleMode.all.contains(mode) {
             errors.append(.notSupported(path.child("volumeLifecycleModes"), mode, supported: VolumeLifecycleMode.all))
+        }
+        if seLinuxMount == nil { errors.append(.required(path.child("seLinuxMount"))) }
+        if let period = nodeAllocatableUpdatePeriodSeconds, period < 10 {
+            errors.append(.invalid(
+                path.child("nodeAllocatableUpdatePeriodSeconds"), number: period,
+                "must be greater than or equal to 10 seconds"))
         }
         return errors
     }

@@ -50,6 +50,24 @@ public struct CSINode: APIObject, Hashable {
         }
         return errors
     }
+
+    /// Kubernetes' `ValidateCSINodeUpdate`: drivers may be added and removed, but an existing driver's entry
+    /// may change only in `allocatable` (the MutableCSINodeAllocatableCount behaviour).
+    public func validateUpdate(from old: CSINode) -> [FieldError] {
+        var errors = ObjectMetaValidation.validateUpdate(metadata, old: old.metadata)
+        for oldDriver in old.spec?.drivers ?? [] {
+            for newDriver in spec?.drivers ?? [] where newDriver.name == oldDriver.name {
+                var newCompared = newDriver
+                var oldCompared = oldDriver
+                newCompared.allocatable = nil
+                oldCompared.allocatable = nil
+                errors += StorageValidation.immutableField(
+                    newCompared, oldCompared, FieldPath("spec").child("drivers"),
+                    shown: StorageValidation.shownJSON(newCompared))
+            }
+        }
+        return errors
+    }
 }
 
 /// `CSINode.spec`.

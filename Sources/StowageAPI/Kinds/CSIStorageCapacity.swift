@@ -26,15 +26,13 @@ public struct CSIStorageCapacity: APIObject, Hashable {
         self.maximumVolumeSize = maximumVolumeSize
     }
 
-    /// Kubernetes' `ValidateCSIStorageCapacity`: a valid class name and non-negative quantities. (The node
-    /// topology selector's own rules belong to label-selector validation.)
+    /// Kubernetes' `ValidateCSIStorageCapacity`: a valid class name and a non-negative capacity
+    /// (`maximumVolumeSize` is not checked, as in Kubernetes). The node topology selector's own rules belong to
+    /// label-selector validation.
     public func validate() -> [FieldError] {
         var errors = ObjectMetaValidation.validate(metadata, namespaced: true, nameRule: .dns1123Subdomain)
         errors += StorageValidation.className(storageClassName ?? "", "storageClassName")
         if let capacity { errors += StorageValidation.nonNegativeQuantity(capacity, "capacity") }
-        if let maximumVolumeSize {
-            errors += StorageValidation.nonNegativeQuantity(maximumVolumeSize, "maximumVolumeSize")
-        }
         return errors
     }
 
