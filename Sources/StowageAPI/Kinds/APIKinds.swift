@@ -4,6 +4,15 @@ public enum APIKinds {
     /// All modeled kinds.
     public static let all: [any APIObject.Type] = [
         Namespace.self,
+        // storage kinds
+        PersistentVolume.self,
+        PersistentVolumeClaim.self,
+        StorageClass.self,
+        CSIDriver.self,
+        CSINode.self,
+        CSIStorageCapacity.self,
+        Node.self,
+        Event.self,
     ]
 
     /// The type for `apiVersion` and `kind`, or nil when Stowage does not model it.
