@@ -49,7 +49,7 @@ enum YAMLBridge {
     }
 
     private static func convert(
-        _ node: Node, path: String, positions: inout [String: TextPosition], file: String, document: Int
+        _ node: Yams.Node, path: String, positions: inout [String: TextPosition], file: String, document: Int
     ) throws -> JSONValue {
         if let mark = node.mark, !path.isEmpty, positions[path] == nil {
             positions[path] = TextPosition(line: mark.line, column: mark.column)
@@ -85,8 +85,8 @@ enum YAMLBridge {
         }
     }
 
-    private static func scalarValue(_ scalar: Node.Scalar) -> JSONValue {
-        let node = Node.scalar(scalar)
+    private static func scalarValue(_ scalar: Yams.Node.Scalar) -> JSONValue {
+        let node = Yams.Node.scalar(scalar)
         switch node.tag.description {
         case Tag.Name.null.rawValue:
             return .null

@@ -7,21 +7,21 @@ public enum YAMLWriter {
         try Yams.serialize(node: node(value), width: -1, allowUnicode: true)
     }
 
-    private static func node(_ value: JSONValue) -> Node {
+    private static func node(_ value: JSONValue) -> Yams.Node {
         switch value {
-        case .null: return Node("null", Tag(.null))
-        case .bool(let flag): return Node(flag ? "true" : "false", Tag(.bool))
-        case .number(let text): return Node(text, Tag(.int))
+        case .null: return Yams.Node("null", Tag(.null))
+        case .bool(let flag): return Yams.Node(flag ? "true" : "false", Tag(.bool))
+        case .number(let text): return Yams.Node(text, Tag(.int))
         case .string(let text):
-            let node = Node(text, Tag(.str))
+            let node = Yams.Node(text, Tag(.str))
             // Quote strings that YAML would otherwise read as another type (`"true"`, `"1.10"`, `""`).
-            if case .scalar(var scalar) = node, Node(text).tag.description != Tag.Name.str.rawValue || text.isEmpty {
+            if case .scalar(var scalar) = node, Yams.Node(text).tag.description != Tag.Name.str.rawValue || text.isEmpty {
                 scalar.style = .doubleQuoted
                 return .scalar(scalar)
             }
             return node
-        case .array(let items): return Node(items.map(node))
-        case .object(let object): return Node(object.members.map { (Node($0.key), node($0.value)) })
+        case .array(let items): return Yams.Node(items.map(node))
+        case .object(let object): return Yams.Node(object.members.map { (Yams.Node($0.key), node($0.value)) })
         }
     }
 }
