@@ -4,6 +4,9 @@ public enum APIKinds {
     /// All modeled kinds.
     public static let all: [any APIObject.Type] = [
         Namespace.self,
+        // workload kinds
+        Pod.self,
+        StatefulSet.self,
     ]
 
     /// The type for `apiVersion` and `kind`, or nil when Stowage does not model it.
