@@ -31,6 +31,8 @@ struct PodValidationTests {
         pod.spec?.containers = [Container(name: "a")]
         pod.spec?.initContainers = [Container(name: "a")]
         #expect(errors(pod) == ["spec.initContainers[0].name: Duplicate value: \"a\""])
+        pod.spec?.initContainers = [Container(name: "init", readinessProbe: .exec(["true"]))]
+        #expect(errors(pod) == ["spec.initContainers[0].readinessProbe: Forbidden: may not be set for init containers without restartPolicy=Always"])
     }
 
     @Test func volumeNamesRequiredAndUnique() {

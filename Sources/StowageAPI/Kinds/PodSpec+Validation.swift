@@ -15,6 +15,7 @@ extension PodSpec {
         errors += validateContainers(volumeSources, path)
         errors += validateRestartPolicy(path.child("restartPolicy"))
         errors += validateDNSPolicy(path.child("dnsPolicy"))
+        errors += WorkloadValidation.labels(nodeSelector, path.child("nodeSelector"))
         if let serviceAccountName, !serviceAccountName.isEmpty {
             errors += WorkloadValidation.dns1123Subdomain(serviceAccountName, path.child("serviceAccountName"))
         }
@@ -50,11 +51,16 @@ extension PodSpec {
             }
             errors += container.validateProbes(at: itemPath)
         }
-        // Init containers: names unique across init and regular containers; no readiness probe etc. is checked.
+        // Init containers: names unique across init and regular containers; probes only on sidecars, which
+        // Stowage does not model.
         let initPath = path.child("initContainers")
         for (index, container) in (initContainers ?? []).enumerated() {
             let itemPath = initPath.index(index)
             errors += container.validate(at: itemPath, volumes: volumes)
+            for (probe, field) in [(container.livenessProbe, "livenessProbe"), (container.readinessProbe, "readinessProbe"),
+                                   (container.startupProbe, "startupProbe")] where probe != nil {
+                errors.append(.forbidden(itemPath.child(field), "may not be set for init containers without restartPolicy=Always"))
+            }
             let name = container.name ?? ""
             if names.contains(name) {
                 errors.append(.duplicate(itemPath.child("name"), name))

@@ -3,9 +3,10 @@
 extension StatefulSet {
     /// Validates a new StatefulSet with Kubernetes' rules and messages. Beyond Kubernetes, the template's pod
     /// spec (with the claim templates counted as volumes) and each claim template are validated too, so a set
-    /// whose pods or claims could never be created is refused up front instead of failing later.
+    /// whose pods or claims could never be created is refused up front instead of failing later. The name must
+    /// be a DNS label, as in current Kubernetes, since it becomes the pods' hostnames.
     public func validate() -> [FieldError] {
-        var errors = ObjectMetaValidation.validate(metadata, namespaced: true)
+        var errors = ObjectMetaValidation.validate(metadata, namespaced: true, nameRule: .dns1123Label)
         errors += (spec ?? StatefulSetSpec()).validate(at: "spec")
         return errors
     }
@@ -66,6 +67,8 @@ extension StatefulSetSpec {
         if let ordinals { errors += WorkloadValidation.nonNegative(ordinals.start, path.child("ordinals.start")) }
         errors += WorkloadValidation.nonNegative(revisionHistoryLimit, path.child("revisionHistoryLimit"))
         let templateLabels = template?.metadata?.labels
+        // As in Kubernetes, template label errors are reported at `template.labels`.
+        errors += WorkloadValidation.labels(templateLabels, path.child("template", "labels"))
         if let selector {
             if (selector.matchLabels ?? [:]).isEmpty && (selector.matchExpressions ?? []).isEmpty {
                 errors.append(FieldError(.invalid, path.child("selector"), value: StatefulSetSpec.goSelector(selector),

@@ -16,6 +16,17 @@ enum WorkloadValidation {
         NameValidation.dns1123Subdomain(value).map { FieldError.invalid(path, value, $0) }
     }
 
+    /// Kubernetes' `ValidateLabels`: keys are qualified names, values label values; errors at `path` itself.
+    static func labels(_ labels: [String: String]?, _ path: FieldPath) -> [FieldError] {
+        var errors: [FieldError] = []
+        for key in (labels ?? [:]).keys.sorted() {
+            errors += NameValidation.qualifiedName(key).map { FieldError.invalid(path, key, $0) }
+            let value = labels?[key] ?? ""
+            errors += NameValidation.labelValue(value).map { FieldError.invalid(path, value, $0) }
+        }
+        return errors
+    }
+
     /// Kubernetes' `validatePathNoBacksteps`: no `..` element.
     static func noBacksteps(_ target: String, _ path: FieldPath) -> [FieldError] {
         let parts = target.split(separator: "/", omittingEmptySubsequences: false)
