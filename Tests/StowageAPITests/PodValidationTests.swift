@@ -48,6 +48,19 @@ struct PodValidationTests {
         #expect(errors(makePod(volumes: [three])) == ["spec.volumes[0].csi: Forbidden: may not specify more than 1 volume type"])
     }
 
+    @Test func unmodeledSourcesAreNamedInTheError() throws {
+        let json = """
+        {"metadata": {"name": "p", "namespace": "default"}, "spec": {"containers": [{"name": "a"}],
+         "volumes": [{"name": "cfg", "configMap": {"name": "settings"}}]}}
+        """
+        var pod = try decodeObject(Pod.self, json)
+        pod.applyDefaults()
+        #expect(pod.spec?.volumes?.first?.unsupportedSources == ["configMap"])
+        #expect(errors(pod) == ["spec.volumes[0].configMap: Forbidden: configMap volumes are not supported by Stowage"])
+        let encoded = String(decoding: try APICodec.encode(pod), as: UTF8.self)
+        #expect(!encoded.contains("unsupportedSources"))
+    }
+
     @Test func claimNameRequired() {
         let pod = makePod(volumes: [Volume(name: "v", persistentVolumeClaim: PersistentVolumeClaimVolumeSource())])
         #expect(errors(pod) == ["spec.volumes[0].persistentVolumeClaim.claimName: Required value"])

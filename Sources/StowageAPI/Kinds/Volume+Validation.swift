@@ -76,7 +76,12 @@ extension Volume {
                 }
             }
         }
-        if count == 0 { errors.append(.required(path, "must specify a volume type")) }
+        if count == 0, let unsupported = unsupportedSources.first {
+            // Beyond Kubernetes: say why, rather than pretending no source was given.
+            errors.append(.forbidden(path.child(unsupported), "\(unsupported) volumes are not supported by Stowage"))
+        } else if count == 0 {
+            errors.append(.required(path, "must specify a volume type"))
+        }
         return errors
     }
 

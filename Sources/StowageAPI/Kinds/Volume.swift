@@ -1,5 +1,6 @@
 /// A volume of a pod (`spec.volumes[*]`): a name and exactly one source. Sources Stowage does not model
-/// (configMap, secret, projected, ...) are not decoded.
+/// (configMap, secret, projected, ...) are not decoded; their keys are kept in ``unsupportedSources`` so
+/// validation can say why such a volume is refused.
 public struct Volume: Codable, Sendable, Hashable {
     public var name: String?
     public var hostPath: HostPathVolumeSource?
@@ -7,6 +8,33 @@ public struct Volume: Codable, Sendable, Hashable {
     public var persistentVolumeClaim: PersistentVolumeClaimVolumeSource?
     public var csi: CSIVolumeSource?
     public var ephemeral: EphemeralVolumeSource?
+    /// The keys of sources present in the decoded JSON that Stowage does not model (`configMap`, `nfs`, ...).
+    /// Never encoded.
+    public var unsupportedSources: [String] = []
+
+    private enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, hostPath, emptyDir, persistentVolumeClaim, csi, ephemeral
+    }
+
+    private struct AnyKey: CodingKey {
+        var stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        hostPath = try container.decodeIfPresent(HostPathVolumeSource.self, forKey: .hostPath)
+        emptyDir = try container.decodeIfPresent(EmptyDirVolumeSource.self, forKey: .emptyDir)
+        persistentVolumeClaim = try container.decodeIfPresent(PersistentVolumeClaimVolumeSource.self, forKey: .persistentVolumeClaim)
+        csi = try container.decodeIfPresent(CSIVolumeSource.self, forKey: .csi)
+        ephemeral = try container.decodeIfPresent(EphemeralVolumeSource.self, forKey: .ephemeral)
+        let known = Set(CodingKeys.allCases.map(\.stringValue))
+        let all = try decoder.container(keyedBy: AnyKey.self)
+        unsupportedSources = all.allKeys.map(\.stringValue).filter { !known.contains($0) }.sorted()
+    }
 
     public init(
         name: String? = nil, hostPath: HostPathVolumeSource? = nil, emptyDir: EmptyDirVolumeSource? = nil,
