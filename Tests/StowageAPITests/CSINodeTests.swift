@@ -28,7 +28,11 @@ struct CSINodeTests {
     @Test func validation() {
         let path = "spec.drivers[0]"
         #expect(errors([CSINodeDriver(name: "d", nodeID: "n")]) == [])
-        #expect(errors([CSINodeDriver()]) == ["\(path).name: Required value", "\(path).nodeID: Required value"])
+        #expect(errors([CSINodeDriver()]) == [
+            "\(path).name: Required value",
+            "\(path).name: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            "\(path).nodeID: Required value",
+        ])
         let longID = String(repeating: "n", count: 193)
         #expect(errors([CSINodeDriver(name: "d", nodeID: longID)]) == [
             "\(path).nodeID: Invalid value: \"\(longID)\": must be 192 characters or less",

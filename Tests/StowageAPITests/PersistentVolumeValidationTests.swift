@@ -105,7 +105,12 @@ struct PersistentVolumeValidationTests {
             }
         }
         #expect(csi(CSIPersistentVolumeSource(driver: "hostpath.stowage.dev", volumeHandle: "v1")) == [])
-        #expect(csi(CSIPersistentVolumeSource()) == ["spec.csi.driver: Required value", "spec.csi.volumeHandle: Required value"])
+        // As Kubernetes' ValidateCSIDriverName: an empty name is both missing and not a DNS subdomain.
+        #expect(csi(CSIPersistentVolumeSource()) == [
+            "spec.csi.driver: Required value",
+            "spec.csi.driver: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            "spec.csi.volumeHandle: Required value",
+        ])
         #expect(csi(CSIPersistentVolumeSource(driver: String(repeating: "a", count: 64), volumeHandle: "v")) == [
             "spec.csi.driver: Too long: may not be more than 63 bytes",
         ])

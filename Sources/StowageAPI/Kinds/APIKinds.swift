@@ -13,6 +13,9 @@ public enum APIKinds {
         CSIStorageCapacity.self,
         Node.self,
         Event.self,
+        // workload kinds
+        Pod.self,
+        StatefulSet.self,
     ]
 
     /// The type for `apiVersion` and `kind`, or nil when Stowage does not model it.
