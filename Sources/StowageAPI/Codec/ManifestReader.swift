@@ -31,9 +31,10 @@ public struct ManifestObject: Sendable {
 
     /// The position of a field path of this object (or of its nearest ancestor).
     public func locate(_ field: String) -> TextPosition {
+        for candidate in [pathPrefix + field, pathPrefix + Self.dotted(field)] {
+            if let found = positions[candidate] { return found }
+        }
         let document = SourceDocument(index: document, value: .null, positions: positions, start: position)
-        let exact = document.position(of: pathPrefix + field)
-        if exact != position || field.isEmpty { return exact }
         return document.position(of: pathPrefix + Self.dotted(field))
     }
 
