@@ -22,9 +22,9 @@ struct ManifestApplier {
             let problems = Self.check(item.object)
             if let first = problems.first {
                 let located = item.locate(first)
-                let rest = problems.dropFirst().map { "\n  also: \($0)" }.joined()
-                throw ManifestError(file: located.file, document: located.document, position: located.position,
-                                    field: located.field, message: "\(item.object.kind) \"\(item.object.metadata.name ?? "")\" is invalid: \(located.message)\(rest)")
+                let rest = problems.dropFirst().map { "\n  also: \(item.locate($0))" }.joined()
+                throw ManifestError(file: located.file, document: located.document, position: located.position, field: nil,
+                                    message: "\(item.object.kind) \"\(item.object.metadata.name ?? "")\" is invalid: \(first)\(rest)")
             }
         }
         return objects

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+
+@Suite("stowage apply, get, delete", .enabled(if: CommandRunner.executable != nil, "the stowage executable is not built; run `swift build` first"))
+struct ApplyGetTests {
+    static let claims = """
+    apiVersion: v1
+    kind: PersistentVolumeClaim
+    metadata:
+      name: data
+      labels: {app: web}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources:
+        requests:
+          storage: 1Gi
+    ---
+    apiVersion: storage.k8s.io/v1
+    kind: StorageClass
+    metadata:
+      name: fast
+    provisioner: hostpath.stowage.dev
+    """
+
+    @Test func applyCreatesThenLeavesUnchangedThenConfigures() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let path = try cli.file("claims.yaml", Self.claims)
+        let first = try cli.run(["apply", "-f", path])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == "persistentvolumeclaim/data created\nstorageclass/fast created\n")
+        let again = try cli.run(["apply", "-f", path])
+        #expect(again.stdout == "persistentvolumeclaim/data unchanged\nstorageclass/fast unchanged\n")
+        let changed = try cli.file("changed.yaml", Self.claims.replacingOccurrences(of: "{app: web}", with: "{app: db}"))
+        #expect(try cli.run(["apply", "-f", changed]).stdout.hasPrefix("persistentvolumeclaim/data configured\n"))
+
+        let table = try cli.run(["get", "pvc"])
+        let lines = table.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 2)
+        #expect(lines[0].split(separator: " ", omittingEmptySubsequences: true).prefix(7) == ["NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS", "MODES", "STORAGECLASS"])
+        #expect(lines[1].hasPrefix("data"))
+        #expect(lines[1].contains("Pending"))
+
+        let yaml = try cli.run(["get", "pvc", "data", "-o", "yaml"])
+        #expect(yaml.stdout.contains("kind: PersistentVolumeClaim"))
+        #expect(yaml.stdout.contains("storage: 1Gi"))
+        #expect(yaml.stdout.contains("app: db"))
+        #expect(yaml.stdout.contains("resourceVersion: \""))
+
+        let selected = try cli.run(["get", "pvc", "-l", "app=web", "-o", "name"])
+        #expect(selected.stdout == "")
+        #expect(try cli.run(["get", "pvc", "-l", "app=db", "-o", "name"]).stdout == "persistentvolumeclaim/data\n")
+
+        let deleted = try cli.run(["delete", "sc", "fast"])
+        #expect(deleted.stdout == "storageclass \"fast\" deleted\n")
+        let missing = try cli.run(["get", "sc", "fast"])
+        #expect(missing.status != 0)
+        #expect(missing.stderr.contains(#"storageclasses.storage.k8s.io "fast" not found"#))
+    }
+
+    @Test func aBadDocumentLeavesNothingWrittenAndSaysWhere() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let bad = Self.claims + """
+
+        ---
+        apiVersion: v1
+        kind: PersistentVolumeClaim
+        metadata:
+          name: broken
+        spec:
+          accessModes: [ReadWriteOnce]
+          resources:
+            requests:
+              storage: 1Gx
+        """
+        let path = try cli.file("bad.yaml", bad)
+        let result = try cli.run(["apply", "-f", path])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(#"bad.yaml:27:7: document 3: spec.resources.requests.storage: Invalid value: "1Gx": quantities must match"#), "\(result.stderr)")
+        #expect(result.stdout == "")
+        #expect(try cli.run(["get", "pvc", "-o", "name"]).stdout == "", "nothing of the file was applied")
+
+        let invalid = try cli.file("invalid.yaml", Self.claims.replacingOccurrences(of: "[ReadWriteOnce]", with: "[]"))
+        let refused = try cli.run(["apply", "-f", invalid])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains(#"invalid.yaml:7:3: document 1: PersistentVolumeClaim "data" is invalid: spec.accessModes: Required value: at least 1 access mode is required"#), "\(refused.stderr)")
+    }
+
+    @Test func unknownFieldsAreWarnedAboutAndDropped() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let path = try cli.file("extra.yaml", Self.claims.replacingOccurrences(of: "  accessModes:", with: "  colour: blue\n  accessModes:"))
+        let result = try cli.run(["apply", "-f", path])
+        #expect(result.status == 0)
+        #expect(result.stderr.contains(#"Warning: "#) && result.stderr.contains(#"extra.yaml:7:3: unknown field "spec.colour""#), "\(result.stderr)")
+        #expect(!(try cli.run(["get", "pvc", "data", "-o", "json"]).stdout.contains("colour")))
+    }
+
+    @Test func unknownKindsAndFormatsAreRefusedClearly() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let kind = try cli.run(["get", "deployments"])
+        #expect(kind.status != 0)
+        #expect(kind.stderr.contains(#"the server doesn't have a resource type "deployments""#))
+        let format = try cli.run(["get", "pvc", "-o", "xml"])
+        #expect(format.stderr.contains(#"unable to match a printer suitable for the output format "xml""#))
+    }
+}

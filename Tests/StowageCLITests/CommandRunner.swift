@@ -1,0 +1,64 @@
+import Foundation
+
+/// Runs the built `stowage` executable (next to the test bundle) with a private state directory.
+struct CommandRunner {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    let stateDirectory: String
+    let workDirectory: String
+
+    /// The `stowage` binary built alongside the tests, or nil when it has not been built.
+    static var executable: String? {
+        let testBinary = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var directory = URL(fileURLWithPath: testBinary).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("stowage").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            directory.deleteLastPathComponent()
+        }
+        return nil
+    }
+
+    static func make() throws -> CommandRunner {
+        let base = NSTemporaryDirectory() + "stowage-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: base + "/work", withIntermediateDirectories: true)
+        return CommandRunner(stateDirectory: base + "/state", workDirectory: base + "/work")
+    }
+
+    /// Writes `text` to `name` in the work directory and returns its path.
+    func file(_ name: String, _ text: String) throws -> String {
+        let path = workDirectory + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Runs `stowage <arguments> --state-dir <private dir>` and waits for it.
+    func run(_ arguments: [String]) throws -> Result {
+        let process = try start(arguments)
+        let stdout = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+        let stderr = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts `stowage <arguments> --state-dir <private dir>` without waiting.
+    func start(_ arguments: [String]) throws -> Process {
+        guard let executable = Self.executable else { throw CocoaError(.fileNoSuchFile) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments + ["--state-dir", stateDirectory]
+        process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
+        process.standardOutput = Pipe()
+        process.standardError = Pipe()
+        try process.run()
+        return process
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stateDirectory).deletingLastPathComponent().path)
+    }
+}
