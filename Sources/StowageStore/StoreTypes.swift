@@ -119,6 +119,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case locked(directory: String, holderPID: Int32?)
     /// SQLite or the file system failed.
     case database(operation: String, underlying: String)
+    /// The store was closed; no more writes are accepted.
+    case closed
 
     public var description: String {
         switch self {
@@ -126,6 +128,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .locked(let directory, let pid):
             return "state directory \(directory) is in use by another stowage process" + (pid.map { " (pid \($0))" } ?? "")
         case .database(let operation, let underlying): return "store: \(operation) failed: \(underlying)"
+        case .closed: return "store: the store is closed"
         }
     }
 }
