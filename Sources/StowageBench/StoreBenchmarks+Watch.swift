@@ -1,0 +1,126 @@
+import Foundation
+import StowageAPI
+import StowageStore
+import Synchronization
+
+extension StoreBenchmarks {
+    /// Figures of ``watchFanout(directory:watchers:events:)``.
+    public struct WatchFigures: Sendable, CustomStringConvertible {
+        /// From the start of the create call to the event reaching a watcher (includes the commit's fsync).
+        public var endToEnd: LatencyFigures
+        /// From the create call returning (the write acknowledged) to the event reaching a watcher; 0 when the
+        /// watcher had it first (the hub publishes before acknowledging).
+        public var afterAcknowledgement: LatencyFigures
+        public var description: String { "\(endToEnd)\n\(afterAcknowledgement)" }
+    }
+
+    /// `watchers` watches of one kind; one writer creates `events` objects one after the other; every event must
+    /// reach every watcher. Reports delivery latency over all (event, watcher) pairs.
+    public static func watchFanout(directory: String, watchers: Int, events: Int) async throws -> WatchFigures {
+        let store = try Store.open(directory: directory, options: benchOptions())
+        let base = ContinuousClock.now
+        func nanos(_ instant: ContinuousClock.Instant) -> Int64 {
+            let d = instant - base
+            return d.components.seconds * 1_000_000_000 + d.components.attoseconds / 1_000_000_000
+        }
+        var streams: [AsyncThrowingStream<WatchEvent<Namespace>, any Error>] = []
+        for _ in 0..<watchers { streams.append(try await store.watch(Namespace.self)) }
+        let received = try await withThrowingTaskGroup(of: [Int64].self) { group -> [[Int64]] in
+            for stream in streams {
+                group.addTask {
+                    var times = [Int64](repeating: 0, count: events)
+                    var count = 0
+                    for try await event in stream {
+                        let now = nanos(ContinuousClock.now)
+                        if let name = event.object.metadata.name, let index = Int(name.dropFirst(6)), index < events {
+                            times[index] = now
+                        }
+                        count += 1
+                        if count == events { break }
+                    }
+                    return times
+                }
+            }
+            var sent = [Int64](repeating: 0, count: events)
+            var acknowledged = [Int64](repeating: 0, count: events)
+            for index in 0..<events {
+                sent[index] = nanos(ContinuousClock.now)
+                _ = try await store.create(Namespace(metadata: ObjectMeta(name: "watch-\(index)")))
+                acknowledged[index] = nanos(ContinuousClock.now)
+            }
+            var all: [[Int64]] = [sent, acknowledged]
+            for try await times in group { all.append(times) }
+            return all
+        }
+        await store.close()
+        let sent = received[0], acknowledged = received[1]
+        var endToEnd: [Duration] = []
+        var afterAck: [Duration] = []
+        for times in received.dropFirst(2) {
+            for index in 0..<events {
+                endToEnd.append(.nanoseconds(times[index] - sent[index]))
+                afterAck.append(.nanoseconds(Swift.max(0, times[index] - acknowledged[index])))
+            }
+        }
+        return WatchFigures(
+            endToEnd: LatencyFigures(label: "watch delivery to \(watchers) watchers, from create call", samples: endToEnd),
+            afterAcknowledgement: LatencyFigures(label: "watch delivery to \(watchers) watchers, after acknowledgement", samples: afterAck))
+    }
+
+    /// Figures of ``listTime(directory:objects:rounds:)``.
+    public struct ListFigures: Sendable, CustomStringConvertible {
+        public var objects: Int
+        public var best: Duration
+        public var median: Duration
+        public var description: String {
+            "list of \(objects) objects: best \(LatencyFigures.ms(best)), median \(LatencyFigures.ms(median))"
+        }
+    }
+
+    /// Lists `objects` Namespaces (created first when the store has fewer) `rounds` times.
+    public static func listTime(directory: String, objects: Int, rounds: Int) async throws -> ListFigures {
+        let store = try Store.open(directory: directory, options: benchOptions())
+        let existing = try await store.list(Namespace.self, StoreListOptions(limit: 1))
+        if existing.items.count + (existing.remainingItemCount ?? 0) < objects {
+            try await populate(store, objects: objects, writers: 64, prefix: "list")
+        }
+        var samples: [Duration] = []
+        for _ in 0..<rounds {
+            let start = ContinuousClock.now
+            let list = try await store.list(Namespace.self)
+            samples.append(ContinuousClock.now - start)
+            guard list.items.count >= objects else {
+                throw BenchmarkError(message: "list returned \(list.items.count) objects, expected at least \(objects)")
+            }
+        }
+        await store.close()
+        samples.sort()
+        return ListFigures(objects: objects, best: samples.first ?? .zero, median: samples[samples.count / 2])
+    }
+
+    /// Resident memory (VmRSS of /proc/self/status) after opening the store in `directory` and listing every
+    /// Namespace in it. Run it in a fresh process on a populated directory so earlier work does not count.
+    public static func residentMemoryAfterOpenAndList(directory: String) async throws -> (objects: Int, kilobytes: Int) {
+        let store = try Store.open(directory: directory, options: benchOptions())
+        let list = try await store.list(Namespace.self)
+        let kilobytes = try residentKilobytes()
+        await store.close()
+        return (list.items.count, kilobytes)
+    }
+
+    /// VmRSS of this process, in kB.
+    /// - Throws: ``BenchmarkError`` when /proc/self/status cannot be read or has no VmRSS line.
+    public static func residentKilobytes() throws -> Int {
+        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            if let value = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) { return value }
+        }
+        throw BenchmarkError(message: "no VmRSS line in /proc/self/status")
+    }
+}
+
+/// A benchmark that could not produce its figure.
+public struct BenchmarkError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
