@@ -12,10 +12,13 @@ public enum StoreBenchmarks {
         public var objects: Int
         public var writers: Int
         public var seconds: Double
+        /// Transactions (fsyncs) the creates took, and the largest.
+        public var batches: Int
+        public var largestBatch: Int
         public var perSecond: Double { Double(objects) / seconds }
         public var description: String {
-            String(format: "creates: %d objects from %d concurrent writers in %.2f s = %.0f creates/s (synchronous=FULL, group commit)",
-                   objects, writers, seconds, perSecond)
+            String(format: "creates: %d objects from %d concurrent writers in %.2f s = %.0f creates/s (synchronous=FULL, group commit: %d transactions, %.1f writes each on average, largest %d)",
+                   objects, writers, seconds, perSecond, batches, Double(objects) / Double(Swift.max(1, batches)), largestBatch)
         }
     }
 
@@ -49,8 +52,10 @@ public enum StoreBenchmarks {
         let start = ContinuousClock.now
         try await populate(store, objects: objects, writers: writers, prefix: "bench")
         let elapsed = ContinuousClock.now - start
+        let statistics = store.commitStatistics
         await store.close()
-        return CreateFigures(objects: objects, writers: writers, seconds: seconds(elapsed))
+        return CreateFigures(objects: objects, writers: writers, seconds: seconds(elapsed), batches: statistics.batches,
+                             largestBatch: statistics.largestBatch)
     }
 
     /// Latency of `creates` sequential creates from one writer (each waits for its own fsync).

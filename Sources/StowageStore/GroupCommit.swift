@@ -35,6 +35,7 @@ final class GroupCommitter: Sendable {
     }
 
     private let state = Mutex(State())
+    private let counters = Mutex(CommitCounters())
     private let pool: DatabasePool
     private let hub: WatchHub
     private let maximumBatch: Int
@@ -63,6 +64,9 @@ final class GroupCommitter: Sendable {
                 fail: { continuation.resume(throwing: $0) }))
         }
     }
+
+    /// Batches and writes committed so far.
+    var statistics: CommitCounters { counters.withLock { $0 } }
 
     /// Refuses new writes and waits until every queued write finished.
     func close() async {
@@ -97,6 +101,9 @@ final class GroupCommitter: Sendable {
 
     private func drain() async {
         while true {
+            // Let callers resumed by the previous batch (runnable right now) queue their next writes before
+            // this batch is cut: bigger batches, fewer fsyncs, and no timer (an idle caller adds no delay).
+            await Task.yield()
             let (batch, waiters) = state.withLock { state -> ([QueuedWrite], [CheckedContinuation<Void, Never>]) in
                 if state.pending.isEmpty {
                     state.running = false
@@ -126,16 +133,18 @@ final class GroupCommitter: Sendable {
                 results.reserveCapacity(batch.count)
                 try db.inTransaction(.immediate) {
                     for write in batch {
-                        var applied: AppliedWrite?
+                        try db.cachedStatement(sql: "SAVEPOINT write").execute()
+                        let result: Result<AppliedWrite, any Error>
                         do {
-                            try db.inSavepoint {
-                                applied = try write.apply(db)
-                                return .commit
-                            }
-                            if let applied { results.append(.success(applied)) }
+                            result = .success(try write.apply(db))
                         } catch {
-                            results.append(.failure(error))
+                            result = .failure(error)
                         }
+                        if case .failure = result {
+                            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT write").execute()
+                        }
+                        try db.cachedStatement(sql: "RELEASE SAVEPOINT write").execute()
+                        results.append(result)
                     }
                     return .commit
                 }
@@ -145,6 +154,11 @@ final class GroupCommitter: Sendable {
             let failure = StoreError.database(operation: "commit a batch of \(batch.count) writes", underlying: "\(error)")
             for write in batch { write.fail(failure) }
             return
+        }
+        counters.withLock { counters in
+            counters.batches += 1
+            counters.writes += batch.count
+            counters.largestBatch = max(counters.largestBatch, batch.count)
         }
         var changes: [ChangeRecord] = []
         for case .success(let applied) in results { changes.append(contentsOf: applied.changes) }
@@ -165,4 +179,14 @@ extension StoreError {
         if error is APIError || error is StoreError { return error }
         return StoreError.database(operation: operation, underlying: "\(error)")
     }
+}
+
+/// Counters of the group committer (for metrics and benchmarks).
+public struct CommitCounters: Sendable {
+    /// Transactions committed.
+    public var batches = 0
+    /// Writes submitted in those transactions (successful or not).
+    public var writes = 0
+    /// The most writes one transaction held.
+    public var largestBatch = 0
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GRDB
 import StowageAPI
@@ -32,19 +33,30 @@ extension Store {
             }
             let query = ListQuery(resource: resource, namespace: namespace, after: token?.key, revision: revision, fromLog: fromLog)
             let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
+            // Rows are read in chunks and each chunk decoded on every core; a chunk is as big as the page can
+            // use (limit + 1 without a filter), so a small page decodes little.
+            let chunkSize = filter == nil ? (limit.map { $0 + 1 } ?? Int.max) : Swift.max(256, limit.map { $0 + 1 } ?? 0)
             var items: [T] = []
             var lastKey: (String, String)?
             var more = false
-            while let row = try cursor.next() {
-                if fromLog, (row[4] as String) == ChangeType.deleted.rawValue { continue }
-                if let limit, items.count == limit {
-                    more = true
-                    break
+            scan: while true {
+                var chunk: [StoredRow] = []
+                while chunk.count < chunkSize, let row = try cursor.next() {
+                    if fromLog, (row[4] as String) == ChangeType.deleted.rawValue { continue }
+                    chunk.append(StoredRow(namespace: row[0], name: row[1], revision: row[2], data: row[3]))
                 }
-                let object = try Self.decode(T.self, row[3] as Data, revision: row[2] as Int64)
-                if let filter, !filter(object) { continue }
-                items.append(object)
-                lastKey = (row[0], row[1])
+                if chunk.isEmpty { break }
+                let objects = try StoredRow.decodeAll(T.self, chunk)
+                for (row, object) in zip(chunk, objects) {
+                    if let limit, items.count == limit {
+                        more = true
+                        break scan
+                    }
+                    if let filter, !filter(object) { continue }
+                    items.append(object)
+                    lastKey = (row.namespace, row.name)
+                }
+                if chunk.count < chunkSize { break }
             }
             var next: String?
             var remaining: Int?
@@ -122,5 +134,38 @@ struct ContinueToken: Codable {
               let token = try? JSONDecoder().decode(ContinueToken.self, from: data), token.revision >= 0
         else { throw APIError.badRequest("continue key is not valid: \(text.prefix(64))") }
         return token
+    }
+}
+
+/// One row of a list page before decoding.
+struct StoredRow: Sendable {
+    var namespace: String
+    var name: String
+    var revision: Int64
+    var data: Data
+
+    /// Decodes `rows` in order, spreading the work over the processors for large pages.
+    static func decodeAll<T: APIObject>(_ type: T.Type, _ rows: [StoredRow]) throws -> [T] {
+        let workers = ProcessInfo.processInfo.activeProcessorCount
+        guard rows.count >= 128, workers > 1 else {
+            return try rows.map { try Store.decode(T.self, $0.data, revision: $0.revision) }
+        }
+        let slices = Swift.min(rows.count, workers * 4)
+        var results = [Result<T, any Error>?](repeating: nil, count: rows.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: slices) { slice in
+                let range = (rows.count * slice / slices)..<(rows.count * (slice + 1) / slices)
+                for index in range {
+                    output[index] = Result { try Store.decode(T.self, rows[index].data, revision: rows[index].revision) }
+                }
+            }
+        }
+        return try results.enumerated().map { index, result in
+            guard let result else {
+                throw StoreError.database(operation: "decode \(T.resource.storageKey) for a list", underlying: "row \(index) was not decoded")
+            }
+            return try result.get()
+        }
     }
 }

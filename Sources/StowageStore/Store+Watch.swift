@@ -19,6 +19,10 @@ extension Store {
             bufferingPolicy: .bufferingOldest(max(1, self.options.watchBufferLimit)))
         let watcher = Watcher<T>(continuation: continuation, namespace: namespace, filter: options.filter,
                                  bufferLimit: max(1, self.options.watchBufferLimit))
+        if isClosed {
+            watcher.end(StoreError.closed)
+            return stream
+        }
         let id = hub.add(resource: resource, watcher)
         let hub = self.hub
         continuation.onTermination = { _ in hub.remove(resource: resource, id: id) }

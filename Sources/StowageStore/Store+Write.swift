@@ -28,7 +28,7 @@ extension Store {
             generateName = prefix
             object.metadata.name = prefix + Self.randomSuffix()
         }
-        object.metadata.uid = UUID().uuidString.lowercased()
+        object.metadata.uid = Self.newUID()
         object.metadata.creationTimestamp = .now()
         object.metadata.generation = 1
         object.metadata.resourceVersion = nil
@@ -169,6 +169,20 @@ extension Store {
             return (DeleteOutcome.deleted(stored), [ChangeRecord(revision: revision, resource: storageKey, namespace: namespace, name: name,
                                                                  type: .deleted, data: current.data, previous: current.data, previousRevision: current.revision)])
         }
+    }
+
+    /// A new object uid: a lower-cased RFC 9562 version-7 UUID (48-bit Unix milliseconds, then random bits).
+    /// Time-ordered uids keep inserts into the `uid` UNIQUE index at its end, so a batch of creates dirties a
+    /// few index pages instead of one random page per object (less WAL written per commit).
+    static func newUID() -> String {
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        let milliseconds = UInt64(StoreQueries.nowMilliseconds())
+        for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
+        bytes[6] = 0x70 | (bytes[6] & 0x0F)
+        bytes[8] = 0x80 | (bytes[8] & 0x3F)
+        let uuid = UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                               bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return uuid.uuidString.lowercased()
     }
 
     /// Five random characters from [a-z0-9], as Kubernetes appends to `generateName`.

@@ -22,7 +22,7 @@ public final class Store: Sendable {
     let committer: GroupCommitter
     let logger: Logger
     private let lock: StateDirectoryLock
-    private let isClosed = Mutex(false)
+    private let closedFlag = Mutex(false)
 
     private init(directory: String, options: StoreOptions, pool: DatabasePool, lock: StateDirectoryLock) {
         let logger = Logger(label: "stowage.store")
@@ -65,7 +65,7 @@ public final class Store: Sendable {
     /// Stops background work, ends every watch, closes the database and releases the lock.
     /// Writes queued before the call complete; writes after it throw ``StoreError/closed``. Idempotent.
     public func close() async {
-        let first = isClosed.withLock { closed -> Bool in
+        let first = closedFlag.withLock { closed -> Bool in
             defer { closed = true }
             return !closed
         }
@@ -79,6 +79,12 @@ public final class Store: Sendable {
         }
         lock.release()
     }
+
+    /// Whether ``close()`` was called.
+    var isClosed: Bool { closedFlag.withLock { $0 } }
+
+    /// Group-commit counters since the store was opened: batches (transactions, so fsyncs), writes, largest batch.
+    public var commitStatistics: CommitCounters { committer.statistics }
 
     /// How many automatic compactions failed since the store was opened (each also logged as an error).
     public var compactionFailures: Int { compactor.failures }
