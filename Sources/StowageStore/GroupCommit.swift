@@ -38,13 +38,15 @@ final class GroupCommitter: Sendable {
     private let counters = Mutex(CommitCounters())
     private let pool: DatabasePool
     private let hub: WatchHub
+    private let cache: ObjectCache
     private let maximumBatch: Int
     /// Run by the committer between batches (automatic compaction), so maintenance never races a batch.
     private let maintenance: @Sendable () async -> Void
 
-    init(pool: DatabasePool, hub: WatchHub, maximumBatch: Int = 512, maintenance: @escaping @Sendable () async -> Void) {
+    init(pool: DatabasePool, hub: WatchHub, cache: ObjectCache, maximumBatch: Int = 512, maintenance: @escaping @Sendable () async -> Void) {
         self.pool = pool
         self.hub = hub
+        self.cache = cache
         self.maximumBatch = maximumBatch
         self.maintenance = maintenance
     }
@@ -162,6 +164,7 @@ final class GroupCommitter: Sendable {
         }
         var changes: [ChangeRecord] = []
         for case .success(let applied) in results { changes.append(contentsOf: applied.changes) }
+        cache.forget(changes)
         hub.publish(changes)
         for (write, result) in zip(batch, results) {
             switch result {

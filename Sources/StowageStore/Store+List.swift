@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import GRDB
 import StowageAPI
@@ -16,6 +15,7 @@ extension Store {
         let limit = (options.limit ?? 0) > 0 ? options.limit : nil
         let token = try options.continueToken.map(ContinueToken.decode)
         let filter = options.filter
+        let cache = objectCache
         return try await read("list \(resource)") { db in
             let revision: Int64
             let fromLog: Bool
@@ -33,8 +33,8 @@ extension Store {
             }
             let query = ListQuery(resource: resource, namespace: namespace, after: token?.key, revision: revision, fromLog: fromLog)
             let cursor = try Row.fetchCursor(db, sql: query.sql, arguments: query.arguments)
-            // Rows are read in chunks and each chunk decoded on every core; a chunk is as big as the page can
-            // use (limit + 1 without a filter), so a small page decodes little.
+            // Rows are read and decoded in chunks (objects unchanged since the last read come from the cache); a
+            // chunk is as big as the page can use (limit + 1 without a filter), so a small page decodes little.
             let chunkSize = filter == nil ? (limit.map { $0 + 1 } ?? Int.max) : Swift.max(256, limit.map { $0 + 1 } ?? 0)
             var items: [T] = []
             var lastKey: (String, String)?
@@ -46,7 +46,7 @@ extension Store {
                     chunk.append(StoredRow(namespace: row[0], name: row[1], revision: row[2], data: row[3]))
                 }
                 if chunk.isEmpty { break }
-                let objects = try StoredRow.decodeAll(T.self, chunk)
+                let objects = try cache.decode(T.self, resource: resource, chunk)
                 for (row, object) in zip(chunk, objects) {
                     if let limit, items.count == limit {
                         more = true
@@ -143,29 +143,4 @@ struct StoredRow: Sendable {
     var name: String
     var revision: Int64
     var data: Data
-
-    /// Decodes `rows` in order, spreading the work over the processors for large pages.
-    static func decodeAll<T: APIObject>(_ type: T.Type, _ rows: [StoredRow]) throws -> [T] {
-        let workers = ProcessInfo.processInfo.activeProcessorCount
-        guard rows.count >= 128, workers > 1 else {
-            return try rows.map { try Store.decode(T.self, $0.data, revision: $0.revision) }
-        }
-        let slices = Swift.min(rows.count, workers * 4)
-        var results = [Result<T, any Error>?](repeating: nil, count: rows.count)
-        results.withUnsafeMutableBufferPointer { buffer in
-            nonisolated(unsafe) let output = buffer
-            DispatchQueue.concurrentPerform(iterations: slices) { slice in
-                let range = (rows.count * slice / slices)..<(rows.count * (slice + 1) / slices)
-                for index in range {
-                    output[index] = Result { try Store.decode(T.self, rows[index].data, revision: rows[index].revision) }
-                }
-            }
-        }
-        return try results.enumerated().map { index, result in
-            guard let result else {
-                throw StoreError.database(operation: "decode \(T.resource.storageKey) for a list", underlying: "row \(index) was not decoded")
-            }
-            return try result.get()
-        }
-    }
 }

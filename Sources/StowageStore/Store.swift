@@ -19,6 +19,7 @@ public final class Store: Sendable {
     let pool: DatabasePool
     let hub: WatchHub
     let compactor: Compactor
+    let objectCache: ObjectCache
     let committer: GroupCommitter
     let logger: Logger
     private let lock: StateDirectoryLock
@@ -28,12 +29,14 @@ public final class Store: Sendable {
         let logger = Logger(label: "stowage.store")
         let hub = WatchHub()
         let compactor = Compactor(pool: pool, options: options, logger: logger)
+        let objectCache = ObjectCache(limit: options.decodedObjectCacheLimit)
         self.directory = directory
         self.options = options
         self.pool = pool
         self.hub = hub
         self.compactor = compactor
-        self.committer = GroupCommitter(pool: pool, hub: hub, maintenance: { await compactor.runIfDue() })
+        self.objectCache = objectCache
+        self.committer = GroupCommitter(pool: pool, hub: hub, cache: objectCache, maintenance: { await compactor.runIfDue() })
         self.logger = logger
         self.lock = lock
     }
@@ -86,6 +89,10 @@ public final class Store: Sendable {
     /// Group-commit counters since the store was opened: batches (transactions, so fsyncs), writes, largest batch.
     public var commitStatistics: CommitCounters { committer.statistics }
 
+    /// Watches currently registered (for metrics and tests). A watch is unregistered when its consumer stops
+    /// iterating (cancellation, break, or the stream's end).
+    public var watcherCount: Int { hub.count }
+
     /// How many automatic compactions failed since the store was opened (each also logged as an error).
     public var compactionFailures: Int { compactor.failures }
 
@@ -108,7 +115,11 @@ public final class Store: Sendable {
             try Rows.current(db, resource: resource, namespace: namespace, name: key.name)
         }
         guard let row else { throw APIError.notFound(T.resource, key.name) }
-        return try Self.decode(T.self, row.data, revision: row.revision)
+        let stored = StoredRow(namespace: namespace, name: key.name, revision: row.revision, data: row.data)
+        guard let object = try objectCache.decode(T.self, resource: resource, [stored]).first else {
+            throw StoreError.database(operation: "get \(resource) \(key)", underlying: "the row was read but not decoded")
+        }
+        return object
     }
 
     // MARK: helpers shared by the extensions

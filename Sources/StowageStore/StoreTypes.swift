@@ -14,6 +14,8 @@ public struct StoreOptions: Sendable {
     public var compactionInterval: Duration? = .seconds(60)
     /// Events a watcher may have undelivered before it is ended with Expired.
     public var watchBufferLimit: Int = 10_000
+    /// Decoded objects kept in memory so reads skip decoding objects that did not change (0 turns it off).
+    public var decodedObjectCacheLimit: Int = 200_000
 
     public init() {}
 }

@@ -134,6 +134,20 @@ struct WatchTests {
         }
     }
 
+    @Test func cancellingTheConsumerUnregistersTheWatch() async throws {
+        try await withStore { store, _ in
+            let stream = try await store.watch(TestWidget.self)
+            #expect(store.watcherCount == 1)
+            let consumer = Task {
+                for try await _ in stream {}
+            }
+            _ = try await store.create(TestWidget("ns", "a"))
+            consumer.cancel()
+            _ = await consumer.result
+            #expect(await eventually { store.watcherCount == 0 })
+        }
+    }
+
     @Test func closingTheStoreEndsWatches() async throws {
         let directory = makeTemporaryDirectory()
         defer { removeTemporaryDirectory(directory) }
