@@ -43,7 +43,7 @@ final class GroupCommitter: Sendable {
     /// Run by the committer between batches (automatic compaction), so maintenance never races a batch.
     private let maintenance: @Sendable () async -> Void
 
-    init(pool: DatabasePool, hub: WatchHub, cache: ObjectCache, maximumBatch: Int = 512, maintenance: @escaping @Sendable () async -> Void) {
+    init(pool: DatabasePool, hub: WatchHub, cache: ObjectCache, maximumBatch: Int = 1024, maintenance: @escaping @Sendable () async -> Void) {
         self.pool = pool
         self.hub = hub
         self.cache = cache
@@ -103,8 +103,10 @@ final class GroupCommitter: Sendable {
 
     private func drain() async {
         while true {
-            // Let callers resumed by the previous batch (runnable right now) queue their next writes before
-            // this batch is cut: bigger batches, fewer fsyncs, and no timer (an idle caller adds no delay).
+            // One fsync per batch dominates the cost of a write (measured: batches of ~64 from 64 writers beat
+            // alternating cohorts of ~32 by 30-40% on a virtio disk), so let callers resumed by the previous
+            // batch (runnable right now) queue their next writes before this batch is cut. No timer: when
+            // nothing else is runnable the yield returns at once, so a lone caller adds no delay.
             await Task.yield()
             let (batch, waiters) = state.withLock { state -> ([QueuedWrite], [CheckedContinuation<Void, Never>]) in
                 if state.pending.isEmpty {

@@ -175,7 +175,11 @@ extension Store {
     /// Time-ordered uids keep inserts into the `uid` UNIQUE index at its end, so a batch of creates dirties a
     /// few index pages instead of one random page per object (less WAL written per commit).
     static func newUID() -> String {
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255) }
+        // Two 64-bit draws (each a getrandom call on Linux) rather than one per byte.
+        var generator = SystemRandomNumberGenerator()
+        let high: UInt64 = generator.next()
+        let low: UInt64 = generator.next()
+        var bytes = (0..<8).map { UInt8(truncatingIfNeeded: high >> (8 * $0)) } + (0..<8).map { UInt8(truncatingIfNeeded: low >> (8 * $0)) }
         let milliseconds = UInt64(StoreQueries.nowMilliseconds())
         for index in 0..<6 { bytes[index] = UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - index))) }
         bytes[6] = 0x70 | (bytes[6] & 0x0F)
@@ -188,6 +192,13 @@ extension Store {
     /// Five random characters from [a-z0-9], as Kubernetes appends to `generateName`.
     static func randomSuffix() -> String {
         let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
-        return String((0..<5).map { _ in alphabet.randomElement() ?? "x" })
+        var generator = SystemRandomNumberGenerator()
+        var bits: UInt64 = generator.next()
+        var suffix = ""
+        for _ in 0..<5 {
+            suffix.append(alphabet[Int(bits % UInt64(alphabet.count))])
+            bits /= UInt64(alphabet.count)
+        }
+        return suffix
     }
 }
