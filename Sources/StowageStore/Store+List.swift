@@ -130,9 +130,16 @@ struct ContinueToken: Codable {
     }
 
     static func decode(_ text: String) throws -> ContinueToken {
-        guard let data = Data(base64Encoded: text),
-              let token = try? JSONDecoder().decode(ContinueToken.self, from: data), token.revision >= 0
-        else { throw APIError.badRequest("continue key is not valid: \(text.prefix(64))") }
+        guard let data = Data(base64Encoded: text) else {
+            throw APIError.badRequest("continue key is not valid: not base64: \(text.prefix(64))")
+        }
+        let token: ContinueToken
+        do {
+            token = try JSONDecoder().decode(ContinueToken.self, from: data)
+        } catch {
+            throw APIError.badRequest("continue key is not valid: \(error)")
+        }
+        guard token.revision >= 0 else { throw APIError.badRequest("continue key is not valid: negative revision \(token.revision)") }
         return token
     }
 }
