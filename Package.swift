@@ -8,6 +8,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stowage", targets: ["stowage"]),
+        .executable(name: "stowage-store-burst", targets: ["StoreBurst"]),
         .library(name: "StowageAPI", targets: ["StowageAPI"]),
         .library(name: "StowageStore", targets: ["StowageStore"]),
         .library(name: "StowageClient", targets: ["StowageClient"]),
@@ -54,6 +55,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Crash-safety helper run (and killed) by StowageStoreTests; not shipped.
+        .executableTarget(name: "StoreBurst", dependencies: ["StowageStore", "StowageAPI"]),
         .testTarget(name: "StowageAPITests", dependencies: ["StowageAPI"]),
         .testTarget(name: "StowageStoreTests", dependencies: ["StowageStore", "StowageAPI"]),
         .testTarget(name: "StowageClientTests", dependencies: ["StowageClient", "StowageStore", "StowageAPI"]),

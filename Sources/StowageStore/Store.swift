@@ -1,64 +1,158 @@
+import Foundation
+import GRDB
+import Logging
 import StowageAPI
-
-// INTERFACE SKELETON — the store helper implements these (bodies currently throw). Signatures are the
-// contract with StowageClient; change them only together with the client.
+import Synchronization
 
 /// The SQLite-backed object store: every committed change gets the next global revision, which becomes the
 /// object's `resourceVersion`; changes are kept in a log that watches replay and compaction trims.
 ///
 /// One `Store` per state directory per process: opening takes an exclusive lock on `<directory>/lock`.
-/// All methods are safe to call concurrently; writes from concurrent callers are group-committed.
+/// All methods are safe to call concurrently; writes from concurrent callers are group-committed (see
+/// ``GroupCommitter``): a write returns once it is durable, and watchers see changes in revision order.
+///
+/// Objects are stored as Kubernetes JSON without `resourceVersion`; the revision of the row is set on reading.
 public final class Store: Sendable {
+    /// The state directory.
+    public let directory: String
+    let options: StoreOptions
+    let pool: DatabasePool
+    let hub: WatchHub
+    let compactor: Compactor
+    let objectCache: ObjectCache
+    let committer: GroupCommitter
+    let logger: Logger
+    private let lock: StateDirectoryLock
+    private let closedFlag = Mutex(false)
+
+    private init(directory: String, options: StoreOptions, pool: DatabasePool, lock: StateDirectoryLock) {
+        let logger = Logger(label: "stowage.store")
+        let hub = WatchHub()
+        let compactor = Compactor(pool: pool, options: options, logger: logger)
+        let objectCache = ObjectCache(limit: options.decodedObjectCacheLimit)
+        self.directory = directory
+        self.options = options
+        self.pool = pool
+        self.hub = hub
+        self.compactor = compactor
+        self.objectCache = objectCache
+        self.committer = GroupCommitter(pool: pool, hub: hub, cache: objectCache, maintenance: { await compactor.runIfDue() })
+        self.logger = logger
+        self.lock = lock
+    }
+
     /// Opens (creating when missing) the database `<directory>/stowage.db` and takes the directory lock.
-    /// - Throws: ``StoreError`` `.locked` naming the holder's pid when another process owns the directory.
+    /// Runs pending migrations. Automatic compaction runs on the committer between write batches, every
+    /// ``StoreOptions/compactionInterval``.
+    /// - Throws: ``StoreError`` `.locked` naming the holder's pid when another process (or another `Store` in
+    ///   this process) owns the directory; `.database` when the database cannot be opened or migrated.
     public static func open(directory: String, options: StoreOptions = StoreOptions()) throws -> Store {
-        throw StoreError.notImplemented
+        let lock = try StateDirectoryLock.acquire(directory: directory)
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(10)
+            configuration.label = "stowage.store"
+            let synchronous = options.synchronous.rawValue
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            }
+            let pool = try DatabasePool(path: directory + "/stowage.db", configuration: configuration)
+            try Schema.migrator.migrate(pool)
+            return Store(directory: directory, options: options, pool: pool, lock: lock)
+        } catch {
+            lock.release()
+            throw StoreError.wrap(error, operation: "open \(directory)/stowage.db")
+        }
     }
 
     /// Stops background work, ends every watch, closes the database and releases the lock.
-    public func close() async {}
+    /// Writes queued before the call complete; writes after it throw ``StoreError/closed``. Idempotent.
+    public func close() async {
+        let first = closedFlag.withLock { closed -> Bool in
+            defer { closed = true }
+            return !closed
+        }
+        guard first else { return }
+        await committer.close()
+        hub.endAll()
+        do {
+            try pool.close()
+        } catch {
+            logger.error("closing the database failed", metadata: ["directory": "\(directory)", "error": "\(error)"])
+        }
+        lock.release()
+    }
+
+    /// Whether ``close()`` was called.
+    var isClosed: Bool { closedFlag.withLock { $0 } }
+
+    /// Group-commit counters since the store was opened: batches (transactions, so fsyncs), writes, largest batch.
+    public var commitStatistics: CommitCounters { committer.statistics }
+
+    /// Watches currently registered (for metrics and tests). A watch is unregistered when its consumer stops
+    /// iterating (cancellation, break, or the stream's end).
+    public var watcherCount: Int { hub.count }
+
+    /// How many automatic compactions failed since the store was opened (each also logged as an error).
+    public var compactionFailures: Int { compactor.failures }
 
     /// The revision of the last committed change (0 for an empty store).
-    public func currentRevision() async throws -> Int64 { throw StoreError.notImplemented }
+    public func currentRevision() async throws -> Int64 {
+        try await read("read the current revision") { db in try StoreQueries.currentRevision(db) }
+    }
 
-    /// Creates `object`: assigns `uid`, `creationTimestamp`, `resourceVersion`, `generation` 1, and a name from
-    /// `generateName` when `name` is empty. Throws ``APIError`` AlreadyExists.
-    public func create<T: APIObject>(_ object: T) async throws -> T { throw StoreError.notImplemented }
+    /// The revision up to which the change log was compacted (0 when never): watches and list continuations
+    /// from before it get Expired.
+    public func compactedRevision() async throws -> Int64 {
+        try await read("read the compacted revision") { db in try StoreQueries.compactedRevision(db) }
+    }
 
     /// Reads one object. Throws ``APIError`` NotFound.
-    public func get<T: APIObject>(_ type: T.Type, _ key: ObjectKey) async throws -> T { throw StoreError.notImplemented }
-
-    /// Lists objects of a kind in key order, consistent at one revision across pages.
-    public func list<T: APIObject>(_ type: T.Type, _ options: StoreListOptions<T> = StoreListOptions()) async throws -> ObjectList<T> {
-        throw StoreError.notImplemented
+    public func get<T: APIObject>(_ type: T.Type, _ key: ObjectKey) async throws -> T {
+        let resource = T.resource.storageKey
+        let namespace = Self.storageNamespace(T.self, key.namespace)
+        let row = try await read("get \(resource) \(key)") { db in
+            try Rows.current(db, resource: resource, namespace: namespace, name: key.name)
+        }
+        guard let row else { throw APIError.notFound(T.resource, key.name) }
+        let stored = StoredRow(namespace: namespace, name: key.name, revision: row.revision, data: row.data)
+        guard let object = try objectCache.decode(T.self, resource: resource, [stored]).first else {
+            throw StoreError.database(operation: "get \(resource) \(key)", underlying: "the row was read but not decoded")
+        }
+        return object
     }
 
-    /// Replaces an object. Compare-and-swap when `metadata.resourceVersion` is set (``APIError`` Conflict when
-    /// stale); unconditional otherwise. Keeps the stored status when the kind has a status subresource; keeps
-    /// `uid`, `creationTimestamp`, `deletionTimestamp`; increases `generation` when the spec changed. Removing
-    /// the last finalizer of an object being deleted deletes it (the returned object then carries the
-    /// deletion's revision).
-    public func update<T: APIObject>(_ object: T) async throws -> T { throw StoreError.notImplemented }
+    // MARK: helpers shared by the extensions
 
-    /// Replaces only the status of an object (the `status` subresource), same concurrency rules as ``update(_:)``.
-    public func updateStatus<T: APIObject>(_ object: T) async throws -> T { throw StoreError.notImplemented }
-
-    /// Deletes an object: at once when it has no finalizers, else sets `deletionTimestamp` (and
-    /// `deletionGracePeriodSeconds` 0) and keeps it until the last finalizer is removed.
-    public func delete<T: APIObject>(_ type: T.Type, _ key: ObjectKey, preconditions: DeletePreconditions = DeletePreconditions()) async throws -> DeleteOutcome<T> {
-        throw StoreError.notImplemented
+    /// Runs `body` in a read transaction (a consistent snapshot), wrapping SQLite errors with `operation`.
+    func read<R: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> R) async throws -> R {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw StoreError.wrap(error, operation: operation)
+        }
     }
 
-    /// Watches a kind. With `options.resourceVersion` set, first replays every change after that revision, then
-    /// streams live changes; without it, streams changes after the current revision. The stream ends with
-    /// ``APIError`` Expired when the revision was compacted or when the watcher falls more than
-    /// ``StoreOptions/watchBufferLimit`` events behind.
-    public func watch<T: APIObject>(_ type: T.Type, _ options: StoreWatchOptions<T> = StoreWatchOptions()) async throws -> AsyncThrowingStream<WatchEvent<T>, any Error> {
-        throw StoreError.notImplemented
+    /// The namespace column value for kind `T`: '' for cluster-scoped kinds.
+    static func storageNamespace<T: APIObject>(_ type: T.Type, _ namespace: String?) -> String {
+        T.resource.namespaced ? (namespace ?? "") : ""
     }
 
-    /// Removes log entries no longer needed at or below `revision` (superseded versions and deletion records),
-    /// so watches and list continuations from before it get Expired. Returns how many entries were removed.
-    @discardableResult
-    public func compact(upTo revision: Int64) async throws -> Int { throw StoreError.notImplemented }
+    /// Decodes stored JSON and sets `resourceVersion` to `revision`.
+    static func decode<T: APIObject>(_ type: T.Type, _ data: Data, revision: Int64) throws -> T {
+        var object = try APICodec.decode(T.self, from: data)
+        object.metadata.resourceVersion = String(revision)
+        return object
+    }
+
+    /// Encodes an object for storage, without `resourceVersion`.
+    static func encodeForStorage<T: APIObject>(_ object: T) throws -> Data {
+        var copy = object
+        copy.metadata.resourceVersion = nil
+        do {
+            return try APICodec.encode(copy)
+        } catch {
+            throw StoreError.database(operation: "encode \(T.resource.storageKey) \(object.key)", underlying: "\(error)")
+        }
+    }
 }

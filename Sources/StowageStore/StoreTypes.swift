@@ -14,6 +14,8 @@ public struct StoreOptions: Sendable {
     public var compactionInterval: Duration? = .seconds(60)
     /// Events a watcher may have undelivered before it is ended with Expired.
     public var watchBufferLimit: Int = 10_000
+    /// Decoded objects kept in memory so reads skip decoding objects that did not change (0 turns it off).
+    public var decodedObjectCacheLimit: Int = 200_000
 
     public init() {}
 }
@@ -119,6 +121,8 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
     case locked(directory: String, holderPID: Int32?)
     /// SQLite or the file system failed.
     case database(operation: String, underlying: String)
+    /// The store was closed; no more writes are accepted.
+    case closed
 
     public var description: String {
         switch self {
@@ -126,6 +130,7 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
         case .locked(let directory, let pid):
             return "state directory \(directory) is in use by another stowage process" + (pid.map { " (pid \($0))" } ?? "")
         case .database(let operation, let underlying): return "store: \(operation) failed: \(underlying)"
+        case .closed: return "store: the store is closed"
         }
     }
 }

@@ -3,6 +3,11 @@ import ArgumentParser
 extension BenchCommand {
     /// Every benchmark subcommand (`stowage bench store`, …). Add new ones here (one line each).
     static var benchList: [any ParsableCommand.Type] {
-        []
+        [
+            BenchStoreCommand.self,
+            BenchWatchCommand.self,
+            BenchListCommand.self,
+            BenchMemoryCommand.self,
+        ]
     }
 }

@@ -1,0 +1,66 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The exclusive lock on a state directory: `flock(LOCK_EX|LOCK_NB)` on `<directory>/lock`, whose content is the
+/// holder's pid so a refused opener can name it.
+///
+/// `flock` locks belong to an open file description, so a second ``acquire(directory:)`` in the same process
+/// is refused too. The lock is released by ``release()`` or when the process dies (even by SIGKILL).
+final class StateDirectoryLock: Sendable {
+    let directory: String
+    private let descriptor: Int32
+
+    private init(directory: String, descriptor: Int32) {
+        self.directory = directory
+        self.descriptor = descriptor
+    }
+
+    /// Creates `directory` when missing and takes its lock.
+    /// - Throws: ``StoreError/locked(directory:holderPID:)`` when another holder has it,
+    ///   ``StoreError/database(operation:underlying:)`` when the directory or lock file cannot be opened.
+    static func acquire(directory: String) throws -> StateDirectoryLock {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError.database(operation: "create state directory \(directory)", underlying: "\(error)")
+        }
+        let path = directory + "/lock"
+        let fd = path.withCString { open($0, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        if fd < 0 {
+            throw StoreError.database(operation: "open \(path)", underlying: String(cString: strerror(errno)))
+        }
+        var result: Int32
+        repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
+        if result != 0 {
+            let code = errno
+            let holder = readPID(fd)
+            close(fd)
+            if code == EWOULDBLOCK { throw StoreError.locked(directory: directory, holderPID: holder) }
+            throw StoreError.database(operation: "flock \(path)", underlying: String(cString: strerror(code)))
+        }
+        let text = Array("\(getpid())\n".utf8)
+        guard ftruncate(fd, 0) == 0, pwrite(fd, text, text.count, 0) == text.count else {
+            let message = String(cString: strerror(errno))
+            close(fd)
+            throw StoreError.database(operation: "write pid to \(path)", underlying: message)
+        }
+        return StateDirectoryLock(directory: directory, descriptor: fd)
+    }
+
+    /// Releases the lock (closing the descriptor drops it). Call once.
+    func release() {
+        close(descriptor)
+    }
+
+    private static func readPID(_ fd: Int32) -> Int32? {
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let count = pread(fd, &buffer, buffer.count, 0)
+        guard count > 0 else { return nil }
+        let text = String(decoding: buffer[0..<count], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return Int32(text)
+    }
+}

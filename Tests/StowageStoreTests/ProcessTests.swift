@@ -1,0 +1,113 @@
+import Foundation
+import StowageAPI
+import StowageStore
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `stowage-store-burst` helper, built by `swift build` (or `swift build --product stowage-store-burst`)
+/// next to the test bundle. Tests that need it are skipped, saying so, when it is missing.
+let burstBinary: String? = {
+    var candidates: [String] = []
+    if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+        var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()
+        candidates.append(directory.appendingPathComponent("stowage-store-burst").path)
+        // Inside an .xctest bundle directory on some layouts.
+        directory = directory.deletingLastPathComponent()
+        candidates.append(directory.appendingPathComponent("stowage-store-burst").path)
+    }
+    candidates.append(FileManager.default.currentDirectoryPath + "/.build/debug/stowage-store-burst")
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+}()
+
+@Suite("Store: state directory lock and crash safety")
+struct ProcessTests {
+    @Test func secondOpenInTheSameProcessIsRefused() async throws {
+        try await withStore { _, directory in
+            #expect {
+                _ = try Store.open(directory: directory)
+            } throws: { error in
+                guard case StoreError.locked(let lockedDirectory, let pid) = error else { return false }
+                return lockedDirectory == directory && pid == getpid()
+            }
+        }
+    }
+
+    @Test func closingReleasesTheLock() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(directory) }
+        let first = try Store.open(directory: directory)
+        _ = try await first.create(Namespace(metadata: ObjectMeta(name: "kept")))
+        await first.close()
+        let second = try Store.open(directory: directory)
+        #expect(try await second.get(Namespace.self, ObjectKey(name: "kept")).metadata.resourceVersion == "1")
+        await second.close()
+    }
+
+    @Test(.enabled(if: burstBinary != nil, "stowage-store-burst is not built: run `swift build` first"))
+    func anotherProcessIsRefusedAndToldOurPID() async throws {
+        try await withStore { _, directory in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: burstBinary ?? "")
+            process.arguments = [directory]
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 3)
+            #expect(message.contains("state directory \(directory) is in use by another stowage process (pid \(getpid()))"), "\(message)")
+        }
+    }
+
+    @Test(.enabled(if: burstBinary != nil, "stowage-store-burst is not built: run `swift build` first"))
+    func killMinusNineLosesNoAcknowledgedWrite() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: burstBinary ?? "")
+        process.arguments = [directory]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        var acks = 0
+        let reader = output.fileHandleForReading
+        while acks < 400 {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+            acks = text.split(separator: "\n").filter { $0.hasPrefix("ACK ") }.count
+        }
+        kill(process.processIdentifier, SIGKILL)
+        text += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal)
+
+        var acked: [String: String] = [:]
+        for line in text.split(separator: "\n") where line.hasPrefix("ACK ") {
+            let parts = line.split(separator: " ")
+            if parts.count == 3 { acked[String(parts[1])] = String(parts[2]) }
+        }
+        #expect(acked.count >= 400)
+
+        let store = try Store.open(directory: directory)
+        for (name, revision) in acked {
+            let object = try await store.get(Namespace.self, ObjectKey(name: name))
+            #expect(object.metadata.resourceVersion == revision, "\(name)")
+        }
+        let report = try await store.checkIntegrity()
+        #expect(report.isSound, "\(report.problems)")
+        // Only creates ran and nothing was compacted: revisions 1...N, one object per change.
+        #expect(report.lowestRevision == 1)
+        #expect(report.highestRevision == report.currentRevision)
+        #expect(report.changeCount == Int(report.currentRevision))
+        #expect(report.objectCount == report.changeCount)
+        #expect(report.changeCount >= acked.count)
+        await store.close()
+    }
+}
