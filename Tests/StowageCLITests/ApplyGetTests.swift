@@ -77,7 +77,7 @@ struct ApplyGetTests {
         let path = try cli.file("bad.yaml", bad)
         let result = try cli.run(["apply", "-f", path])
         #expect(result.status != 0)
-        #expect(result.stderr.contains(#"bad.yaml:27:7: document 3: spec.resources.requests.storage: Invalid value: "1Gx": quantities must match"#), "\(result.stderr)")
+        #expect(result.stderr.contains(#"bad.yaml:26:7: document 3: spec.resources.requests.storage: Invalid value: "1Gx": quantities must match"#), "\(result.stderr)")
         #expect(result.stdout == "")
         #expect(try cli.run(["get", "pvc", "-o", "name"]).stdout == "", "nothing of the file was applied")
 

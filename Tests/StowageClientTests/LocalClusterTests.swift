@@ -114,7 +114,7 @@ struct LocalClusterSelectorTests {
         }
         let selected = try await cluster.listAll(Namespace.self, labelSelector: "env in (dev,prod)")
         #expect(selected.map { $0.metadata.name } == ["a", "b"])
-        let byName = try await cluster.listAll(Namespace.self, labelSelector: "env!=dev", fieldSelector: "metadata.name!=c")
+        let byName = try await cluster.listAll(Namespace.self, labelSelector: "env,env!=dev", fieldSelector: "metadata.name!=c")
         #expect(byName.map { $0.metadata.name } == ["b"])
         await #expect { try await cluster.listAll(Namespace.self, fieldSelector: "spec.nodeName=x") } throws: {
             ($0 as? APIError)?.message == "field label not supported: spec.nodeName"

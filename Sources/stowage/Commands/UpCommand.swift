@@ -47,6 +47,8 @@ struct UpCommand: AsyncParsableCommand {
                 return
             }
             print("\nwatching for changes (Ctrl-C to stop)")
+            // Progress must reach a pipe or a log file as it happens, not when a buffer fills.
+            fflush(nil)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for (kind, revision) in zip(kinds, revisions) {
                     group.addTask { try await follow(kind, from: revision, cluster: cluster) }
@@ -69,6 +71,7 @@ struct UpCommand: AsyncParsableCommand {
             let tree = try APICodec.tree(event.object)
             let phase = PrinterColumns.text(at: "status.phase", in: tree)
             print("\(T.resource.singular)/\(event.object.metadata.name ?? "") \(event.type.rawValue.lowercased())\(phase.isEmpty ? "" : " (\(phase))")")
+            fflush(nil)
         }
     }
 }

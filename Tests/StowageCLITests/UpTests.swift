@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+
+@Suite("stowage up", .enabled(if: CommandRunner.executable != nil, "the stowage executable is not built; run `swift build` first"))
+struct UpTests {
+    @Test func upOnceAppliesAndPrintsTheObjects() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let path = try cli.file("claims.yaml", ApplyGetTests.claims)
+        let result = try cli.run(["up", "--once", "-f", path])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("persistentvolumeclaim/data created"))
+        #expect(result.stdout.contains("NAMESPACE   NAME   STATUS"))
+        #expect(result.stdout.contains("fast   hostpath.stowage.dev   Delete"))
+    }
+
+    @Test func aRunningUpOwnsTheStateDirectoryAndASecondCommandNamesItsPid() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let path = try cli.file("claims.yaml", ApplyGetTests.claims)
+        let up = try cli.start(["up", "-f", path])
+        defer {
+            up.terminate()
+            up.waitUntilExit()
+        }
+        let output = (up.standardOutput as! Pipe).fileHandleForReading
+        var seen = ""
+        let deadline = Date().addingTimeInterval(30)
+        while !seen.contains("watching for changes"), Date() < deadline {
+            let chunk = output.availableData
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(seen.contains("watching for changes"), "up did not start: \(seen)")
+        let second = try cli.run(["get", "pvc"])
+        #expect(second.status != 0)
+        #expect(second.stderr.contains("is in use by another stowage process (pid \(up.processIdentifier))"), "\(second.stderr)")
+    }
+}
