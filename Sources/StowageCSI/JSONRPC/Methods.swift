@@ -39,8 +39,6 @@ public protocol CSIRequest: Codable, Sendable, Equatable {
     associatedtype Response: Codable, Sendable, Equatable
     /// The method name this request is sent under.
     static var method: CSIMethod { get }
-    /// The request with every field at its default (what `"params": {}` decodes to).
-    init()
 }
 
 /// Requests that carry a `secrets` map; used to scrub secret values from messages and logs.
