@@ -31,6 +31,7 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
         var out: [UInt8] = []
         var sleeping = false
         var closeRequested = false
+        var closeWhenFlushed = false
         var closed = false
     }
 
@@ -95,6 +96,14 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
         shared.withLock { wakeLocked(&$0) }
     }
 
+    /// Asks the loop to stop once everything written so far has been sent (or sending failed).
+    func closeWhenFlushed() {
+        shared.withLock { state in
+            state.closeWhenFlushed = true
+            wakeLocked(&state)
+        }
+    }
+
     /// Asks the loop to stop: pending output is dropped, the socket closed, `ioLoopDidClose` called.
     func close() {
         shared.withLock { state in
@@ -143,6 +152,7 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
                         state.out.removeFirst(sent)
                         wantOut = !state.out.isEmpty
                     }
+                    if state.closeWhenFlushed && state.out.isEmpty && state.jobs.isEmpty { stop = true; return }
                     pendingJobs = !state.jobs.isEmpty
                     state.sleeping = !pendingJobs
                 }
