@@ -85,8 +85,9 @@ func eventually(timeout: Duration = .seconds(10), _ condition: () -> Bool) async
     return condition()
 }
 
-/// A raw socket speaking lines, for sending what a well-behaved client never would.
-final class RawConnection {
+/// A raw socket speaking lines, for sending what a well-behaved client never would. Its reads block, so
+/// they run on a thread of their own (`line()`, `object()`), never on Swift's cooperative pool.
+final class RawConnection: @unchecked Sendable {
     let fd: Int32
     private var buffer: [UInt8] = []
     init(path: String) throws { fd = try UnixSocket.connect(path: path) }
@@ -122,9 +123,15 @@ final class RawConnection {
             buffer.append(contentsOf: chunk[..<n])
         }
     }
-    /// Reads one line and parses it as a JSON object.
-    func readObject(timeout: Duration = .seconds(10)) -> [String: Any]? {
-        guard let line = readLine(timeout: timeout) else { return nil }
+    /// Reads one line on a dedicated thread.
+    func line(timeout: Duration = .seconds(10)) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.readLine(timeout: timeout)) }.start()
+        }
+    }
+    /// Reads one line (on a dedicated thread) and parses it as a JSON object.
+    func readObject(timeout: Duration = .seconds(10)) async -> [String: Any]? {
+        guard let line = await line(timeout: timeout) else { return nil }
         return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
     }
 }
