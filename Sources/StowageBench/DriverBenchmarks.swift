@@ -28,13 +28,16 @@ public enum DriverBenchmarks {
         public var execution: DriverServer.Execution
         /// The command that starts a server child process; the benchmark appends `--endpoint PATH --cpu N`.
         public var serverCommand: [String]
-        public init(calls: Int = 20_000, inFlight: Int = 16, pinnings: [Pinning] = Pinning.allCases,
+        /// `DriverIOTuning.busyPollMicroseconds` for client and server (0: I/O threads sleep at once).
+        public var busyPollMicroseconds: Int
+        public init(busyPollMicroseconds: Int = 0, calls: Int = 20_000, inFlight: Int = 16, pinnings: [Pinning] = Pinning.allCases,
                     execution: DriverServer.Execution = .connectionThread, serverCommand: [String] = []) {
             self.calls = calls
             self.inFlight = inFlight
             self.pinnings = pinnings
             self.execution = execution
             self.serverCommand = serverCommand
+            self.busyPollMicroseconds = busyPollMicroseconds
         }
     }
 
@@ -50,10 +53,20 @@ public enum DriverBenchmarks {
         }
     }
 
+    static let statsRequest = NodeGetVolumeStatsRequest(volumeId: "pvc-0b7a3c1e-5d2f-4c8e-9a61-2f4b8d9e1c30",
+        volumePath: "/var/lib/stowage/pods/3f1c/volumes/hostpath.stowage.dev/pvc-0b7a3c1e/mount")
+
     /// Runs every configured measurement and returns the report, one line per figure.
     public static func run(_ options: Options) async throws -> [String] {
+        DriverIOTuning.busyPollMicroseconds = options.busyPollMicroseconds
         var report = ["machine: \(ProcessInfo.processInfo.activeProcessorCount) cpus, \(cpuModel())",
-                      "calls: \(options.calls) per measurement, in flight: \(options.inFlight), server execution: \(options.execution)"]
+                      "calls: \(options.calls) per measurement, in flight: \(options.inFlight), server execution: \(options.execution), busy poll: \(options.busyPollMicroseconds) µs"]
+        let statsResponse = try await BenchDriver().nodeGetVolumeStats(statsRequest)
+        for (name, cost) in [("Probe", try CodecCost.measure(ProbeRequest(), response: ProbeResponse(ready: true))),
+                             ("NodeGetVolumeStats", try CodecCost.measure(statsRequest, response: statsResponse))] {
+            report.append("codec only, \(name): request encode \(fmt(cost.requestEncode)) µs, decode \(fmt(cost.requestDecode)) µs; "
+                + "response encode \(fmt(cost.responseEncode)) µs, decode \(fmt(cost.responseDecode)) µs")
+        }
         for pinning in options.pinnings {
             let dir = NSTemporaryDirectory() + "stowage-bench-\(getpid())-\(pinning.rawValue)"
             try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
@@ -73,7 +86,8 @@ public enum DriverBenchmarks {
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: options.serverCommand[0])
                 process.arguments = Array(options.serverCommand.dropFirst()) + ["--endpoint", path, "--cpu", String(cpu),
-                    "--execution", options.execution == .concurrent ? "concurrent" : "connection-thread"]
+                    "--execution", options.execution == .concurrent ? "concurrent" : "connection-thread",
+                    "--busy-poll", String(options.busyPollMicroseconds)]
                 try process.run()
                 child = process
                 try await waitForSocket(path)
@@ -91,8 +105,9 @@ public enum DriverBenchmarks {
     }
 
     /// Serves `BenchDriver` at `endpoint` until the process is killed (`stowage bench driver-server`).
-    public static func serve(endpoint: String, cpu: Int?, execution: DriverServer.Execution) async throws {
+    public static func serve(endpoint: String, cpu: Int?, execution: DriverServer.Execution, busyPollMicroseconds: Int = 0) async throws {
         if let cpu { try pinProcess(toCPU: cpu) }
+        DriverIOTuning.busyPollMicroseconds = busyPollMicroseconds
         let server = try DriverServer(driver: BenchDriver(), endpoint: endpoint, configuration: .init(execution: execution))
         try server.start()
         while true { try await Task.sleep(for: .seconds(3600)) }
@@ -103,12 +118,19 @@ public enum DriverBenchmarks {
         defer { client.close() }
         var lines: [String] = []
         for _ in 0..<2000 { _ = try await client.probe() }
+        lines += try await measureCalls(client: client, options: options, label: label + ", caller on global executor")
+        lines += try await client.onConnectionThread {
+            try await measureCalls(client: client, options: options, label: label + ", caller on client I/O thread")
+        }
+        return lines
+    }
+
+    private static func measureCalls(client: DriverClient, options: Options, label: String) async throws -> [String] {
+        var lines: [String] = []
         let probe = try await latencies(options.calls) { _ = try await client.probe() }
         lines.append("\(label): Probe round trip p50 \(fmt(probe.p50)) µs, p99 \(fmt(probe.p99)) µs, mean \(fmt(probe.mean)) µs")
         let probeRate = try await throughput(options.calls, inFlight: options.inFlight) { _ = try await client.probe() }
         lines.append("\(label): Probe pipelined \(Int(probeRate)) calls/s with \(options.inFlight) in flight")
-        let statsRequest = NodeGetVolumeStatsRequest(volumeId: "pvc-0b7a3c1e-5d2f-4c8e-9a61-2f4b8d9e1c30",
-            volumePath: "/var/lib/stowage/pods/3f1c/volumes/hostpath.stowage.dev/pvc-0b7a3c1e/mount")
         let stats = try await latencies(options.calls) { _ = try await client.nodeGetVolumeStats(statsRequest) }
         lines.append("\(label): NodeGetVolumeStats round trip p50 \(fmt(stats.p50)) µs, p99 \(fmt(stats.p99)) µs")
         let statsRate = try await throughput(options.calls, inFlight: options.inFlight) { _ = try await client.nodeGetVolumeStats(statsRequest) }

@@ -15,6 +15,7 @@ struct BenchDriverCommand: AsyncParsableCommand {
     @Option(help: "Where client and server run: none (in process), same or different cores (server in a child process), or all.")
     var pin = "all"
     @Option(help: "Where the server runs driver methods: connection-thread or concurrent.") var execution = "connection-thread"
+    @Option(help: "Microseconds I/O threads poll before sleeping (0: never spin).") var busyPoll = 0
 
     func run() async throws {
         let pinnings: [DriverBenchmarks.Pinning]
@@ -22,7 +23,7 @@ struct BenchDriverCommand: AsyncParsableCommand {
         else if let one = DriverBenchmarks.Pinning(rawValue: pin) { pinnings = [one] }
         else { throw ValidationError("--pin must be same, different, none or all") }
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let options = DriverBenchmarks.Options(calls: calls, inFlight: inFlight, pinnings: pinnings,
+        let options = DriverBenchmarks.Options(busyPollMicroseconds: busyPoll, calls: calls, inFlight: inFlight, pinnings: pinnings,
                                                execution: try BenchDriverServerCommand.parseExecution(execution),
                                                serverCommand: [executable, "bench", "driver-server"])
         for line in try await DriverBenchmarks.run(options) { print(line) }
@@ -40,9 +41,11 @@ struct BenchDriverServerCommand: AsyncParsableCommand {
     @Option(help: "Socket to listen on (unix:///path or a path).") var endpoint: String
     @Option(help: "Pin the server to this CPU.") var cpu: Int?
     @Option(help: "connection-thread or concurrent.") var execution = "connection-thread"
+    @Option(help: "Microseconds I/O threads poll before sleeping.") var busyPoll = 0
 
     func run() async throws {
-        try await DriverBenchmarks.serve(endpoint: endpoint, cpu: cpu, execution: try Self.parseExecution(execution))
+        try await DriverBenchmarks.serve(endpoint: endpoint, cpu: cpu, execution: try Self.parseExecution(execution),
+                                         busyPollMicroseconds: busyPoll)
     }
 
     static func parseExecution(_ text: String) throws -> DriverServer.Execution {
