@@ -105,3 +105,36 @@ struct CodecTests {
         #expect(Redaction.scrub("bad password hunter2", secrets: ["hunter2"]) == "bad password [REDACTED]")
     }
 }
+
+@Suite("JSONWriter matches JSONEncoder")
+struct JSONWriterTests {
+    private func same(_ value: some Encodable) throws {
+        let fast = try JSONWriter.encode(value)
+        let reference = try JSONEncoder().encode(value)
+        func canonical(_ data: Data) throws -> Data {
+            try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+                                       options: [.sortedKeys, .fragmentsAllowed])
+        }
+        #expect(try canonical(Data(fast)) == canonical(reference),
+                "\(String(decoding: fast, as: UTF8.self)) vs \(String(decoding: reference, as: UTF8.self))")
+    }
+
+    @Test func everyShapeOfMessage() throws {
+        try same(ProbeRequest())
+        try same(ProbeResponse(ready: false))
+        try same(CreateVolumeRequest(name: "pvc \"quoted\" \\ back\nslash\t\u{1}é✓", capacityRange: .init(requiredBytes: Int64.max, limitBytes: -1),
+            volumeCapabilities: [.mount(fsType: "ext4", mountFlags: ["ro", "noatime"], mode: .singleNodeWriter), .block(mode: .multiNodeReaderOnly)],
+            parameters: ["a": "b", "c": ""], secrets: ["k": "v"], volumeContentSource: .snapshot(snapshotId: "s"),
+            accessibilityRequirements: .init(requisite: [.init(segments: ["n": "1"])], preferred: [])))
+        try same(GetPluginCapabilitiesResponse(capabilities: [.service(.controllerService), .volumeExpansion(.offline), .unknown]))
+        try same(NodeGetVolumeStatsResponse(usage: [VolumeUsage(available: 1, total: 2, used: 1, unit: .bytes)],
+                                            volumeCondition: .init(abnormal: true, message: "bad")))
+        try same(ListVolumesResponse(entries: [.init(volume: Volume(volumeId: "v", contentSource: .volume(volumeId: "w")),
+                                                     status: .init(publishedNodeIds: ["n1", "n2"]))], nextToken: "t"))
+        try same(GetCapacityResponse(availableCapacity: 5, maximumVolumeSize: 0))
+        try same(["nested": [[1, 2], [], [3]]])
+        try same([String]())
+        try same(1.5)
+        #expect(throws: EncodingError.self) { try JSONWriter.encode(Double.nan) }
+    }
+}

@@ -67,9 +67,9 @@ public final class DriverClient: Sendable {
     /// - Throws: `CSIError` (see the type's documentation).
     public func call<Params: Encodable, Result: Decodable>(method: String, params: Params, as: Result.Type,
                                                            timeout: Duration? = nil) async throws -> Result {
-        let encoded: Data
+        let encoded: [UInt8]
         do {
-            encoded = try JSONEncoder().encode(params)
+            encoded = try JSONWriter.encode(params)
         } catch {
             throw DriverTransportError(.encodingFailed, method: method, detail: "cannot encode params: \(error)", cause: error).csiError
         }
@@ -78,7 +78,7 @@ public final class DriverClient: Sendable {
     }
 
     /// Sends `params` (already JSON) under `method` and returns the raw answer line.
-    func roundTrip(method: String, params: Data, timeout: Duration?) async throws -> [UInt8] {
+    func roundTrip(method: String, params: [UInt8], timeout: Duration?) async throws -> [UInt8] {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let line = JSONText.request(id: id, method: method, params: params)
         let connection = try connection(method: method)

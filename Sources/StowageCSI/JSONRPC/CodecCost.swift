@@ -10,9 +10,9 @@ public enum CodecCost {
         func micros(_ d: Duration) -> Double {
             (Double(d.components.seconds) * 1e6 + Double(d.components.attoseconds) / 1e12) / Double(iterations)
         }
-        var params = Data()
+        var params: [UInt8] = []
         var start = clock.now
-        for _ in 0..<iterations { params = try JSONEncoder().encode(request) }
+        for _ in 0..<iterations { params = try JSONWriter.encode(request) }
         let requestEncode = micros(clock.now - start)
         let line = Data(JSONText.request(id: 42, method: R.method.rawValue, params: params).dropLast())
         let decoder = JSONDecoder()
@@ -20,9 +20,9 @@ public enum CodecCost {
         start = clock.now
         for _ in 0..<iterations { _ = try decoder.decode(IncomingRequest.self, from: line) }
         let requestDecode = micros(clock.now - start)
-        var result = Data()
+        var result: [UInt8] = []
         start = clock.now
-        for _ in 0..<iterations { result = try JSONEncoder().encode(response) }
+        for _ in 0..<iterations { result = try JSONWriter.encode(response) }
         let responseEncode = micros(clock.now - start)
         let answer = JSONText.success(id: .number(42), result: result)
         start = clock.now

@@ -6,7 +6,7 @@ struct MethodEntry: Sendable {
     /// Decodes `params` from the request object (`nil` container: no `params`, the default message).
     let decode: @Sendable (KeyedDecodingContainer<IncomingRequest.Keys>?) throws -> any Sendable
     /// Runs the driver method and returns the encoded response.
-    let invoke: @Sendable (any Driver, any Sendable) async throws -> Data
+    let invoke: @Sendable (any Driver, any Sendable) async throws -> [UInt8]
     /// The request's secret values (to scrub them from messages).
     let secrets: @Sendable (any Sendable) -> [String]
 
@@ -21,7 +21,7 @@ struct MethodEntry: Sendable {
             },
             invoke: { driver, params in
                 guard let request = params as? R else { throw CSIError(.internal, "params of the wrong type for \(R.method.rawValue)") }
-                return try JSONEncoder().encode(try await body(driver, request))
+                return try JSONWriter.encode(try await body(driver, request))
             },
             secrets: { params in (params as? any CSIRequestWithSecrets).map { Array($0.secrets.values) } ?? [] }
         )
