@@ -176,7 +176,7 @@ enum ResponseID {
             }
             if digits > 0 && index < line.count && line[index] == UInt8(ascii: ",") { return value }
         }
-        guard let head = try? JSONDecoder().decode(Head.self, from: Data(line)), case .number(let id)? = head.id else {
+        guard let head = try? JSONValueDecoder().decode(Head.self, from: line), case .number(let id)? = head.id else {
             return nil
         }
         return id

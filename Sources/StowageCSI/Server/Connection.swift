@@ -19,13 +19,12 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
     private let state = Mutex(State())
     private var loop: IOLoop!
     // Loop-thread only.
-    private let decoder: JSONDecoder
+    private let decoder: JSONValueDecoder
 
     init(fd: Int32, number: Int, server: DriverServer) throws {
         self.number = number
         self.server = server
-        decoder = JSONDecoder()
-        decoder.userInfo[IncomingRequest.tableKey] = MethodTable.standard
+        decoder = JSONValueDecoder(userInfo: [IncomingRequest.tableKey: MethodTable.standard])
         loop = try IOLoop(fd: fd, maxLineBytes: server.configuration.maxLineBytes, name: "stowage-csi-conn-\(number)", handler: self)
     }
 
@@ -49,7 +48,7 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
         let started = ContinuousClock.now
         let request: IncomingRequest
         do {
-            request = try decoder.decode(IncomingRequest.self, from: Data(line))
+            request = try decoder.decode(IncomingRequest.self, from: line)
         } catch {
             answer(id: .null, method: "-", error: CSIError(.parseError, "the line is not valid JSON: \(Self.describe(error))"),
                    started: started, params: nil, secrets: [])
@@ -136,9 +135,5 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
         return text
     }
 
-    private static func describe(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "\(error)" }
-        if let underlying = context.underlyingError { return "\(underlying)".prefix(200).description }
-        return context.debugDescription
-    }
+    private static func describe(_ error: any Error) -> String { String("\(error)".prefix(200)) }
 }
