@@ -234,7 +234,9 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
                 } else {
                     var lineEnd = end
                     if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                    if lineEnd > lineStart {
+                    if lineEnd - lineStart > maxLineBytes {
+                        handler?.ioLoopDidReadOversizedLine(self)
+                    } else if lineEnd > lineStart {
                         handler?.ioLoop(self, didReadLine: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd]))
                     }
                 }
