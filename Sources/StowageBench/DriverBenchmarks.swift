@@ -109,8 +109,7 @@ public enum DriverBenchmarks {
         if let cpu { try pinProcess(toCPU: cpu) }
         DriverIOTuning.busyPollMicroseconds = busyPollMicroseconds
         let server = try DriverServer(driver: BenchDriver(), endpoint: endpoint, configuration: .init(execution: execution))
-        try server.start()
-        while true { try await Task.sleep(for: .seconds(3600)) }
+        try await server.run()
     }
 
     private static func measure(path: String, options: Options, label: String) async throws -> [String] {

@@ -60,3 +60,18 @@ struct LifecycleTests {
         await #expect(throws: CSIError.self) { try await client.onConnectionThread { try await client.probe() } }
     }
 }
+
+@Suite("DriverServer.run")
+struct RunTests {
+    @Test func runServesUntilCancelled() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let server = try DriverServer(driver: TestDriver(), endpoint: dir.socket())
+        let serving = Task { try await server.run(shutdownDeadline: .seconds(5)) }
+        #expect(await eventually { server.isAccepting })
+        #expect(try await DriverClient(endpoint: dir.socket()).probe().ready == true)
+        serving.cancel()
+        try await serving.value
+        #expect(!server.isAccepting && !FileManager.default.fileExists(atPath: dir.socket()))
+    }
+}

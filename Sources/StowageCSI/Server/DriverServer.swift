@@ -98,6 +98,17 @@ public final class DriverServer: Sendable {
         thread.start()
     }
 
+    /// Starts the server and serves until the calling task is cancelled, then shuts down gracefully.
+    /// Fits a service-lifecycle `Service.run()`; use `start()`/`shutdown()` to control the steps yourself.
+    /// - Throws: what `start()` throws.
+    public func run(shutdownDeadline: Duration = .seconds(10)) async throws {
+        try start()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        await shutdown(deadline: shutdownDeadline)
+    }
+
     /// Graceful shutdown: stop accepting, let calls in flight finish (answering new ones UNAVAILABLE) until
     /// `deadline`, then close every connection and remove the socket file. Safe to call more than once.
     public func shutdown(deadline: Duration = .seconds(10)) async {
