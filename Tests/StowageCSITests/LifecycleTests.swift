@@ -75,3 +75,27 @@ struct RunTests {
         #expect(!server.isAccepting && !FileManager.default.fileExists(atPath: dir.socket()))
     }
 }
+
+@Suite("Backpressure")
+struct BackpressureTests {
+    @Test func callsInFlightPerConnectionAreBounded() async throws {
+        let driver = TestDriver()
+        let (server, dir) = try startServer(.init(maxCallsInFlightPerConnection: 8), driver: driver)
+        defer { dir.remove() }
+        let client = try DriverClient(endpoint: dir.socket())
+        let results = Task {
+            try await withThrowingTaskGroup(of: String?.self) { group in
+                for i in 0..<40 { group.addTask { try await client.createVolume(CreateVolumeRequest(name: "slow-\(i)")).volume?.volumeId } }
+                var ids: [String] = []
+                for try await id in group { ids.append(id ?? "") }
+                return ids
+            }
+        }
+        #expect(await eventually { driver.gate.waiting == 8 })
+        #expect(server.activeCallCount == 8 && client.inFlightCount == 40)
+        driver.gate.open()
+        #expect(try await results.value.count == 40)
+        #expect(server.activeCallCount == 0)
+        await server.shutdown()
+    }
+}

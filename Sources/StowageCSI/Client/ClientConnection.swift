@@ -147,6 +147,8 @@ final class ClientConnection: IOLoopHandler, @unchecked Sendable {
         return sleep
     }
 
+    func ioLoopShouldPauseReading(_ loop: IOLoop) -> Bool { false }
+
     func ioLoopDidClose(_ loop: IOLoop, error: (any Error)?) {
         failAll({ DriverTransportError(.connectionClosed, method: $0,
             detail: "the connection to the driver closed with the call in flight", cause: error) }, closing: true)

@@ -108,6 +108,10 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
 
     func ioLoopTurn(_ loop: IOLoop) -> Int32 { -1 }
 
+    func ioLoopShouldPauseReading(_ loop: IOLoop) -> Bool {
+        state.withLock { $0.inFlight >= server.configuration.maxCallsInFlightPerConnection }
+    }
+
     func ioLoopDidClose(_ loop: IOLoop, error: (any Error)?) {
         server.connectionClosed(self, error: error)
     }
@@ -115,12 +119,13 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
     // MARK: helpers
 
     private func callFinished() {
-        let close = state.withLock { state -> Bool in
+        let limit = server.configuration.maxCallsInFlightPerConnection
+        let (close, resume) = state.withLock { state -> (Bool, Bool) in
             state.inFlight -= 1
-            return state.inFlight == 0 && (state.endOfInput || state.draining)
+            return (state.inFlight == 0 && (state.endOfInput || state.draining), state.inFlight == limit - 1)
         }
         server.callFinished()
-        if close { loop.closeWhenFlushed() }
+        if close { loop.closeWhenFlushed() } else if resume { loop.wake() }
     }
 
     private func answer(id: JSONRPCID, method: String, error: CSIError, started: ContinuousClock.Instant,
