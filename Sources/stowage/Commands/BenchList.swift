@@ -8,6 +8,8 @@ extension BenchCommand {
             BenchWatchCommand.self,
             BenchListCommand.self,
             BenchMemoryCommand.self,
+            BenchDriverCommand.self,
+            BenchDriverServerCommand.self,
         ]
     }
 }
