@@ -1,0 +1,86 @@
+import Foundation
+import StowageCSI
+
+/// The transport rules: framing, PARSE_ERROR, UNIMPLEMENTED, pipelined requests answered by id.
+enum ProtocolChecks {
+    static let all: [SanityCheck] = [parseError, unknownMethod, pipelining]
+
+    static let parseError = SanityCheck(
+        "Protocol/parse-error",
+        "a line that is not JSON gets PARSE_ERROR (-32700) with id null, and the connection stays usable"
+    ) { context in
+        let connection = try context.currentConnection()
+        let answers: [[String: Any]]
+        do {
+            answers = try await connection.exchange(
+                ["this is not json\n", #"{"jsonrpc":"2.0","id":"after-garbage","method":"Probe","params":{}}"# + "\n"],
+                expecting: 2, timeout: context.configuration.callTimeout)
+        } catch {
+            context.disconnect()
+            throw CheckFailure("after a line that is not JSON: \(error)")
+        }
+        let error = answers[0]["error"] as? [String: Any]
+        let code = (error?["code"] as? NSNumber)?.intValue
+        try ensure(code == StatusCode.parseError.rawValue,
+                   "a line that is not JSON was answered \(describe(answers[0])); want error.code -32700")
+        try ensure(answers[0]["id"] is NSNull, "the PARSE_ERROR answer has id \(answers[0]["id"] ?? "absent"); want null")
+        try ensure(answers[1]["id"] as? String == "after-garbage" && answers[1]["result"] != nil,
+                   "Probe after the bad line was answered \(describe(answers[1])); want a result for id \"after-garbage\"")
+    }
+
+    static let unknownMethod = SanityCheck(
+        "Protocol/unknown-method",
+        "a well-formed request for an unknown method gets UNIMPLEMENTED (12)"
+    ) { context in
+        struct Nothing: Codable, Sendable {}
+        let connection = try context.currentConnection()
+        do {
+            let _: Nothing = try await connection.call("NoSuchMethodStowageSanity", Nothing(),
+                                                       timeout: context.configuration.callTimeout)
+            throw CheckFailure("the unknown method NoSuchMethodStowageSanity succeeded; want UNIMPLEMENTED")
+        } catch let error as CSIError {
+            try ensure(error.code == .unimplemented,
+                       "the unknown method NoSuchMethodStowageSanity was answered \(error.quoted); want UNIMPLEMENTED")
+        } catch let failure as CheckFailure {
+            throw failure
+        } catch {
+            context.disconnect()
+            throw CheckFailure("unknown method: \(error)")
+        }
+    }
+
+    static let pipelining = SanityCheck(
+        "Protocol/pipelining",
+        "16 requests written before reading any answer all get answers carrying their own ids"
+    ) { context in
+        let connection = try context.currentConnection()
+        let methods = (0..<16).map { $0 % 2 == 0 ? "Probe" : "GetPluginInfo" }
+        let lines = methods.enumerated().map { index, method in
+            #"{"jsonrpc":"2.0","id":\#(1000 + index),"method":"\#(method)","params":{}}"# + "\n"
+        }
+        let answers: [[String: Any]]
+        do {
+            answers = try await connection.exchange(lines, expecting: lines.count,
+                                                    timeout: context.configuration.callTimeout)
+        } catch {
+            context.disconnect()
+            throw CheckFailure("pipelined requests: \(error)")
+        }
+        var seen = Set<Int>()
+        for answer in answers {
+            guard let id = (answer["id"] as? NSNumber)?.intValue, (1000..<1016).contains(id) else {
+                throw CheckFailure("a pipelined request was answered with an unexpected id: \(describe(answer))")
+            }
+            try ensure(answer["result"] != nil, "pipelined \(methods[id - 1000]) (id \(id)) failed: \(describe(answer))")
+            seen.insert(id)
+        }
+        try ensure(seen.count == 16, "16 pipelined requests got answers for only \(seen.count) distinct ids")
+    }
+
+    static func describe(_ object: [String: Any]) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
+            return "\(object)"
+        }
+        return String(decoding: data.prefix(200), as: UTF8.self)
+    }
+}
