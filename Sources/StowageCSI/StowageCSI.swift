@@ -1,1 +1,0 @@
-// Module `StowageCSI`: see README.md beside this file.
