@@ -1,4 +1,8 @@
 import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
 import StowageCSI
 
 extension SanityContext {
@@ -15,7 +19,7 @@ extension SanityContext {
             let status = try await Self.runShell(command)
             try ensure(status == 0, "restart \(step): the restart command exited with status \(status)")
         }
-        try await waitForProbe(step)
+        try await waitForProbe("restart \(step)")
     }
 
     /// Polls Probe on fresh connections until the driver is ready or the deadline passes.
@@ -26,7 +30,7 @@ extension SanityContext {
             do {
                 let connection = try DriverConnection.connect(path: socketPath)
                 let response = try await connection.call(
-                    ProbeRequest.method, ProbeRequest(), as: ProbeResponse.self, timeout: .seconds(5))
+                    ProbeRequest.method.rawValue, ProbeRequest(), as: ProbeResponse.self, timeout: .seconds(5))
                 if response.ready ?? true {
                     connection.close()
                     return
@@ -38,23 +42,41 @@ extension SanityContext {
             }
             try await Task.sleep(for: .milliseconds(50))  // polling a condition with a deadline
         }
-        throw CheckFailure("restart \(step): the driver did not answer Probe within \(configuration.restartTimeout)"
+        throw CheckFailure("\(step): the driver did not answer Probe within \(configuration.restartTimeout)"
                            + " (last: \(lastProblem))")
     }
 
-    /// Runs `/bin/sh -c command` with the tool's standard streams and returns its exit status.
+    /// Runs `/bin/sh -c command` with the tool's standard output and error and returns its exit status.
+    /// posix_spawn + waitpid on a dispatch thread: the command usually leaves a driver running in the
+    /// background, and only the shell's own exit matters.
     static func runShell(_ command: String) async throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        process.standardInput = FileHandle.nullDevice
-        return try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: CheckFailure("cannot run the restart command: \(error)"))
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue(label: "stowage.sanity.restart").async {
+                var pid = pid_t()
+                let arguments = ["/bin/sh", "-c", command]
+                var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+                defer { for pointer in argv { free(pointer) } }
+                var actions = posix_spawn_file_actions_t()
+                posix_spawn_file_actions_init(&actions)
+                posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+                defer { posix_spawn_file_actions_destroy(&actions) }
+                let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, environ)
+                guard spawned == 0 else {
+                    continuation.resume(throwing: CheckFailure(
+                        "cannot run the restart command: posix_spawn: \(String(cString: strerror(spawned)))"))
+                    return
+                }
+                var status: Int32 = 0
+                while waitpid(pid, &status, 0) < 0 {
+                    if errno != EINTR {
+                        continuation.resume(throwing: CheckFailure(
+                            "waiting for the restart command: \(String(cString: strerror(errno)))"))
+                        return
+                    }
+                }
+                // WIFEXITED / WEXITSTATUS, which Swift does not import as macros.
+                let exited = (status & 0x7f) == 0
+                continuation.resume(returning: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f))
             }
         }
     }

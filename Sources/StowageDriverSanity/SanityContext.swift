@@ -56,10 +56,10 @@ final class SanityContext {
 
     /// Calls the driver: the response, or the driver's `CSIError`. A transport failure (hang-up, timeout,
     /// garbage) fails the check.
-    func outcome<R: DriverRequest>(_ request: R) async throws -> Result<R.Response, CSIError> {
+    func outcome<R: CSIRequest>(_ request: R) async throws -> Result<R.Response, CSIError> {
         let connection = try currentConnection()
         do {
-            return .success(try await connection.call(R.method, request, as: R.Response.self,
+            return .success(try await connection.call(R.method.rawValue, request, as: R.Response.self,
                                                       timeout: configuration.callTimeout))
         } catch let error as CSIError {
             return .failure(error)
@@ -71,24 +71,24 @@ final class SanityContext {
 
     /// Calls the driver and requires success; `step` says what the call was for in the failure reason.
     @discardableResult
-    func ok<R: DriverRequest>(_ request: R, _ step: String = "") async throws -> R.Response {
+    func ok<R: CSIRequest>(_ request: R, _ step: String = "") async throws -> R.Response {
         switch try await outcome(request) {
         case .success(let response): return response
         case .failure(let error):
-            throw CheckFailure("\(R.method)\(step.isEmpty ? "" : " (\(step))") failed: \(error.quoted); want OK")
+            throw CheckFailure("\(R.method.rawValue)\(step.isEmpty ? "" : " (\(step))") failed: \(error.quoted); want OK")
         }
     }
 
     /// Calls the driver and requires one of `codes`; `because` is the rule, quoted in the failure reason.
-    func fails<R: DriverRequest>(_ request: R, with codes: StatusCode..., because rule: String) async throws {
+    func fails<R: CSIRequest>(_ request: R, with codes: StatusCode..., because rule: String) async throws {
         let wanted = codes.map(\.name).joined(separator: " or ")
         switch try await outcome(request) {
         case .success:
-            throw CheckFailure("\(R.method) succeeded; want \(wanted): \(rule)")
+            throw CheckFailure("\(R.method.rawValue) succeeded; want \(wanted): \(rule)")
         case .failure(let error) where codes.contains(error.code):
             return
         case .failure(let error):
-            throw CheckFailure("\(R.method) answered \(error.quoted); want \(wanted): \(rule)")
+            throw CheckFailure("\(R.method.rawValue) answered \(error.quoted); want \(wanted): \(rule)")
         }
     }
 

@@ -61,6 +61,19 @@ public enum SanitySuite {
         }
         let context = SanityContext(configuration: configuration, socketPath: socketPath,
                                     stagingRoot: stagingRoot, targetRoot: targetRoot)
+        do {
+            try await context.waitForProbe("at start")
+        } catch {
+            let reason = (error as? CheckFailure)?.reason ?? "\(error)"
+            record(SanityResult(id: "Setup/driver-ready", description: "the driver answers Probe on its socket",
+                                outcome: .failed(reason: reason)))
+            for check in allChecks {
+                record(SanityResult(id: check.id, description: check.description,
+                                    outcome: .skipped(reason: "the driver is not reachable")))
+            }
+            for path in createdDirectories { HostPaths.removeTree(path) }
+            return SanityReport(results: results)
+        }
         await discover(context)
         for (index, check) in allChecks.enumerated() {
             record(await run(check, index: index + 1, in: context))

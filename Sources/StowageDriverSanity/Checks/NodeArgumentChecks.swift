@@ -12,7 +12,7 @@ enum NodeArgumentChecks {
     ]
 
     static func check(_ name: String, _ description: String, missing rule: String,
-                      _ request: @escaping @Sendable (SanityContext) throws -> any DriverRequest,
+                      _ request: @escaping @Sendable (SanityContext) throws -> any CSIRequest,
                       needs capability: NodeServiceCapability.RPCType? = nil) -> SanityCheck {
         SanityCheck("Node/\(name)", description) { context in
             if let capability { try context.requireNode(capability) } else { try context.requireDiscovery() }
@@ -130,18 +130,18 @@ enum NodeArgumentChecks {
 
 extension SanityContext {
     /// `fails` for a request whose type is only known at run time.
-    func failsAny(_ request: any DriverRequest, with code: StatusCode, because rule: String) async throws {
+    func failsAny(_ request: any CSIRequest, with code: StatusCode, because rule: String) async throws {
         try await failsOpened(request, code, rule)
     }
 
-    private func failsOpened<R: DriverRequest>(_ request: R, _ code: StatusCode, _ rule: String) async throws {
+    private func failsOpened<R: CSIRequest>(_ request: R, _ code: StatusCode, _ rule: String) async throws {
         try await fails(request, with: code, because: rule)
     }
 
     /// Requires OK, or `alternative` (an answer the page also allows).
-    func okOr<R: DriverRequest>(_ request: R, _ alternative: StatusCode, because rule: String) async throws {
+    func okOr<R: CSIRequest>(_ request: R, _ alternative: StatusCode, because rule: String) async throws {
         if case .failure(let error) = try await outcome(request), error.code != alternative {
-            throw CheckFailure("\(R.method) answered \(error.quoted); want OK or \(alternative.name): \(rule)")
+            throw CheckFailure("\(R.method.rawValue) answered \(error.quoted); want OK or \(alternative.name): \(rule)")
         }
     }
 }

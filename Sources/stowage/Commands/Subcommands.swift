@@ -5,6 +5,7 @@ extension StowageCommand {
     static var subcommandList: [any ParsableCommand.Type] {
         [
             BenchCommand.self,
+            DriverCommand.self,
         ]
     }
 }
