@@ -75,6 +75,9 @@ final class ClientConnection: IOLoopHandler, @unchecked Sendable {
         }
     }
 
+    /// The connection's I/O thread as a task executor.
+    var executor: any TaskExecutor { loop }
+
     /// Closes the connection; calls in flight fail with `connectionClosed`.
     func close() { loop.close() }
 

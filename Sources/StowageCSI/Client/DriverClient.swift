@@ -67,9 +67,9 @@ public final class DriverClient: Sendable {
     /// - Throws: `CSIError` (see the type's documentation).
     public func call<Params: Encodable, Result: Decodable>(method: String, params: Params, as: Result.Type,
                                                            timeout: Duration? = nil) async throws -> Result {
-        let encoded: Data
+        let encoded: [UInt8]
         do {
-            encoded = try JSONEncoder().encode(params)
+            encoded = try JSONWriter.encode(params)
         } catch {
             throw DriverTransportError(.encodingFailed, method: method, detail: "cannot encode params: \(error)", cause: error).csiError
         }
@@ -78,7 +78,7 @@ public final class DriverClient: Sendable {
     }
 
     /// Sends `params` (already JSON) under `method` and returns the raw answer line.
-    func roundTrip(method: String, params: Data, timeout: Duration?) async throws -> [UInt8] {
+    func roundTrip(method: String, params: [UInt8], timeout: Duration?) async throws -> [UInt8] {
         let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         let line = JSONText.request(id: id, method: method, params: params)
         let connection = try connection(method: method)
@@ -87,6 +87,24 @@ public final class DriverClient: Sendable {
         } catch let error as DriverTransportError {
             throw error.csiError
         }
+    }
+
+    /// Runs `body` with the I/O thread of the client's first connection as its task executor preference, so
+    /// that an answer resumes the waiting call on the thread that read it, with no hop to the global executor.
+    /// For latency-critical callers (and the benchmark). `body` must not block: it delays every answer.
+    /// - Throws: what `body` throws; `CSIError` UNAVAILABLE when the driver cannot be reached.
+    public func onConnectionThread<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        let connection = try slots.withLock { slots -> ClientConnection in
+            if let existing = slots[0], !existing.isClosed { return existing }
+            do {
+                let fresh = try ClientConnection(path: path, maxLineBytes: configuration.maxLineBytes)
+                slots[0] = fresh
+                return fresh
+            } catch {
+                throw DriverTransportError(.connectFailed, detail: "cannot connect to the driver at \(path): \(error)", cause: error).csiError
+            }
+        }
+        return try await withTaskExecutorPreference(connection.executor) { try await body() }
     }
 
     private func connection(method: String) throws -> ClientConnection {

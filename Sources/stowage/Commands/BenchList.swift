@@ -3,6 +3,8 @@ import ArgumentParser
 extension BenchCommand {
     /// Every benchmark subcommand (`stowage bench store`, …). Add new ones here (one line each).
     static var benchList: [any ParsableCommand.Type] {
-        []
+        [
+            BenchDriverCommand.self, BenchDriverServerCommand.self,
+        ]
     }
 }
