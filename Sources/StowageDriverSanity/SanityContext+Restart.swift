@@ -60,7 +60,19 @@ extension SanityContext {
                 posix_spawn_file_actions_init(&actions)
                 posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
                 defer { posix_spawn_file_actions_destroy(&actions) }
-                let spawned = posix_spawn(&pid, "/bin/sh", &actions, nil, &argv, environ)
+                // Dispatch threads block signals, and a spawned process inherits the mask: without this the
+                // driver the command starts could never be stopped with SIGTERM.
+                var attributes = posix_spawnattr_t()
+                posix_spawnattr_init(&attributes)
+                defer { posix_spawnattr_destroy(&attributes) }
+                var noSignals = sigset_t()
+                sigemptyset(&noSignals)
+                var defaultSignals = sigset_t()
+                sigfillset(&defaultSignals)
+                posix_spawnattr_setsigmask(&attributes, &noSignals)
+                posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+                posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+                let spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, &argv, environ)
                 guard spawned == 0 else {
                     continuation.resume(throwing: CheckFailure(
                         "cannot run the restart command: posix_spawn: \(String(cString: strerror(spawned)))"))
