@@ -68,8 +68,8 @@ extension SanityContext {
     /// The stage request for `volume` at `path`.
     func stageRequest(_ volume: Volume, at path: String,
                       mode: VolumeCapability.AccessMode.Mode = .singleNodeWriter) -> NodeStageVolumeRequest {
-        NodeStageVolumeRequest(volumeId: volume.volumeId, stagingTargetPath: path, volumeCapability: capability(mode),
-                               volumeContext: volume.volumeContext)
+        NodeStageVolumeRequest(volumeId: volume.volumeId, publishContext: publishContext, stagingTargetPath: path,
+                               volumeCapability: capability(mode), volumeContext: volume.volumeContext)
     }
 
     /// Stages `volume` at a new staging path when the driver advertises STAGE_UNSTAGE_VOLUME (unstaged again
@@ -81,9 +81,24 @@ extension SanityContext {
         return path
     }
 
+    /// On a PUBLISH_UNPUBLISH_VOLUME driver, makes `volume` available on this node first (once per check) and
+    /// keeps the publishContext for the node calls; the unpublish runs after the node clean-up.
+    func controllerPublishIfNeeded(_ volume: Volume, mode: VolumeCapability.AccessMode.Mode = .singleNodeWriter) async throws {
+        guard hasController(.publishUnpublishVolume), !controllerPublished.contains(volume.volumeId) else { return }
+        let node = try await ok(NodeGetInfoRequest(), "node id for ControllerPublishVolume").nodeId
+        onCleanup("ControllerUnpublishVolume \(volume.volumeId)") { [unowned self] in
+            _ = try await ok(ControllerUnpublishVolumeRequest(volumeId: volume.volumeId, nodeId: node), "clean-up")
+        }
+        let response = try await ok(ControllerPublishVolumeRequest(
+            volumeId: volume.volumeId, nodeId: node, volumeCapability: capability(mode), volumeContext: volume.volumeContext))
+        publishContext = response.publishContext
+        controllerPublished.insert(volume.volumeId)
+    }
+
     /// Stages `volume` at `path` and registers the unstage.
     func stage(_ volume: Volume, at path: String, mode: VolumeCapability.AccessMode.Mode = .singleNodeWriter,
                _ step: String = "") async throws {
+        try await controllerPublishIfNeeded(volume, mode: mode)
         registerUnstage(volume.volumeId, path)
         try await ok(stageRequest(volume, at: path, mode: mode), step)
     }
@@ -98,7 +113,8 @@ extension SanityContext {
     /// The publish request for `volume` at `target`.
     func publishRequest(_ volume: Volume, staging: String?, target: String, readonly: Bool = false,
                         mode: VolumeCapability.AccessMode.Mode = .singleNodeWriter) -> NodePublishVolumeRequest {
-        NodePublishVolumeRequest(volumeId: volume.volumeId, stagingTargetPath: staging ?? "", targetPath: target,
+        NodePublishVolumeRequest(volumeId: volume.volumeId, publishContext: publishContext,
+                                 stagingTargetPath: staging ?? "", targetPath: target,
                                  volumeCapability: capability(mode), readonly: readonly,
                                  volumeContext: volume.volumeContext)
     }
@@ -106,6 +122,7 @@ extension SanityContext {
     /// Publishes `volume` at `target` and registers the unpublish.
     func publish(_ volume: Volume, staging: String?, target: String, readonly: Bool = false,
                  mode: VolumeCapability.AccessMode.Mode = .singleNodeWriter, _ step: String = "") async throws {
+        try await controllerPublishIfNeeded(volume, mode: mode)
         registerUnpublish(volume.volumeId, target)
         try await ok(publishRequest(volume, staging: staging, target: target, readonly: readonly, mode: mode), step)
     }

@@ -20,6 +20,11 @@ final class SanityContext {
     var nodeCapabilities = NodeGetCapabilitiesResponse()
     var discoveryProblem: String?
 
+    /// The publishContext of the running check's last ControllerPublishVolume, passed to stage and publish.
+    var publishContext: [String: String] = [:]
+    /// Volumes the running check has controller-published (PUBLISH_UNPUBLISH_VOLUME drivers).
+    var controllerPublished: Set<String> = []
+
     private var connection: DriverConnection?
     // The running check.
     private(set) var checkIndex = 0
@@ -126,6 +131,8 @@ final class SanityContext {
         checkIndex = index
         counter = 0
         cleanups = []
+        publishContext = [:]
+        controllerPublished = []
     }
 
     /// Registers an action that undoes something the check created; actions run last-registered first.

@@ -21,6 +21,20 @@ struct InTestDriverTests {
         #expect(TestCleanup.mountPoints(under: harness.directory).isEmpty)
     }
 
+    @Test(.enabled(if: TestDirectoryDriver.blockDevice != nil, "no block device node to bind-mount"))
+    func blockAccessPublishesABlockDeviceOntoAFile() async throws {
+        let harness = try DriverHarness()
+        var configuration = harness.configuration()
+        configuration.accessType = .block
+        let report = await SanitySuite.run(configuration)
+        await harness.tearDown()
+        #expect(report.failures.isEmpty, "\(report.text)")
+        #expect(report.result("Node/publish-creates-target")?.outcome == .passed)
+        #expect(report.result("Lifecycle/full")?.outcome == .passed)
+        #expect(report.result("Node/publish-readonly")?.outcome
+                == .skipped(reason: "read-only mounts are checked with --access-type mount"))
+    }
+
     @Test func withoutARestartMethodTheRestartChecksAreSkipped() async throws {
         let harness = try DriverHarness()
         var configuration = harness.configuration()

@@ -4,9 +4,42 @@ import StowageCSI
 /// Controller features gated by capabilities: ListVolumes pagination, expansion, capacity, snapshots, clones.
 enum ControllerFeatureChecks {
     static let all: [SanityCheck] = [
-        listPagination, listInvalidToken, expandMissingArguments, expandUnknown, expand, getCapacity,
+        publishMissingArguments, unpublishMissingVolumeID, publishUnknown, listPagination, listInvalidToken, expandMissingArguments, expandUnknown, expand, getCapacity,
         snapshotMissingArguments, snapshotIdempotent, snapshotDeleteUnknown, clone,
     ]
+
+    static let publishMissingArguments = SanityCheck(
+        "Controller/publish-missing-arguments",
+        "ControllerPublishVolume without volumeId, nodeId or volumeCapability is INVALID_ARGUMENT, even for made-up ids"
+    ) { context in
+        try context.requireController(.publishUnpublishVolume)
+        let node = "sanity-made-up-node"
+        try await context.fails(ControllerPublishVolumeRequest(nodeId: node, volumeCapability: context.capability()),
+                                with: .invalidArgument, because: "volumeId is required")
+        try await context.fails(ControllerPublishVolumeRequest(volumeId: context.madeUpVolumeID,
+                                                               volumeCapability: context.capability()),
+                                with: .invalidArgument, because: "nodeId is required, checked before the lookup")
+        try await context.fails(ControllerPublishVolumeRequest(volumeId: context.madeUpVolumeID, nodeId: node),
+                                with: .invalidArgument, because: "volumeCapability is required, checked before the lookup")
+    }
+
+    static let unpublishMissingVolumeID = SanityCheck(
+        "Controller/unpublish-missing-volume-id", "ControllerUnpublishVolume without volumeId is INVALID_ARGUMENT"
+    ) { context in
+        try context.requireController(.publishUnpublishVolume)
+        try await context.fails(ControllerUnpublishVolumeRequest(nodeId: "sanity-made-up-node"),
+                                with: .invalidArgument, because: "volumeId is required")
+    }
+
+    static let publishUnknown = SanityCheck(
+        "Controller/publish-unknown-volume", "ControllerPublishVolume of a volume that does not exist is NOT_FOUND"
+    ) { context in
+        try context.requireController(.publishUnpublishVolume)
+        let node = try await context.ok(NodeGetInfoRequest()).nodeId
+        try await context.fails(ControllerPublishVolumeRequest(volumeId: context.madeUpVolumeID, nodeId: node,
+                                                               volumeCapability: context.capability()),
+                                with: .notFound, because: "the volume does not exist")
+    }
 
     static let listPagination = SanityCheck(
         "Controller/list-volumes-pagination",

@@ -58,6 +58,20 @@ enum LifecycleChecks {
             volume = created
         }
         guard let volume else { return }
+        if context.hasController(.publishUnpublishVolume) {
+            let node = try await context.ok(NodeGetInfoRequest()).nodeId
+            let request = ControllerPublishVolumeRequest(volumeId: volume.volumeId, nodeId: node,
+                                                         volumeCapability: context.capability(),
+                                                         volumeContext: volume.volumeContext)
+            context.onCleanup("ControllerUnpublishVolume \(volume.volumeId)") { [unowned context, volume] in
+                _ = try await context.ok(ControllerUnpublishVolumeRequest(volumeId: volume.volumeId, nodeId: node), "clean-up")
+            }
+            for index in 0..<times {
+                let published = try await context.ok(request, "ControllerPublishVolume \(label(index))")
+                context.publishContext = published.publishContext
+            }
+            context.controllerPublished.insert(volume.volumeId)
+            }
         var staging: String?
         if context.stages {
             let path = try context.newStagingPath()
@@ -88,6 +102,13 @@ enum LifecycleChecks {
                                      label(index))
                 try ensure(!HostPaths.isMountPoint(staging),
                            "after NodeUnstageVolume (\(label(index))) the staging path \(staging) is still a mount point")
+            }
+        }
+        if context.hasController(.publishUnpublishVolume) {
+            let node = try await context.ok(NodeGetInfoRequest()).nodeId
+            for index in 0..<times {
+                try await context.ok(ControllerUnpublishVolumeRequest(volumeId: volume.volumeId, nodeId: node),
+                                     "ControllerUnpublishVolume \(label(index))")
             }
         }
         for index in 0..<times {

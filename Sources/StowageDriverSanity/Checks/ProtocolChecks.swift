@@ -3,7 +3,7 @@ import StowageCSI
 
 /// The transport rules: framing, PARSE_ERROR, UNIMPLEMENTED, pipelined requests answered by id.
 enum ProtocolChecks {
-    static let all: [SanityCheck] = [parseError, unknownMethod, pipelining]
+    static let all: [SanityCheck] = [parseError, unknownMethod, pipelining, severalConnections, oversizedLine]
 
     static let parseError = SanityCheck(
         "Protocol/parse-error",
@@ -75,6 +75,60 @@ enum ProtocolChecks {
             seen.insert(id)
         }
         try ensure(seen.count == 16, "16 pipelined requests got answers for only \(seen.count) distinct ids")
+    }
+
+    static let severalConnections = SanityCheck(
+        "Protocol/several-connections", "four connections used at the same time are all served"
+    ) { context in
+        let path = context.socketPath
+        let timeout = context.configuration.callTimeout
+        let connections: [DriverConnection]
+        do {
+            connections = try (0..<4).map { _ in try DriverConnection.connect(path: path) }
+        } catch {
+            throw CheckFailure("opening four connections: \(error)")
+        }
+        defer { connections.forEach { $0.close() } }
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for connection in connections {
+                    group.addTask {
+                        for _ in 0..<8 {
+                            _ = try await connection.call("Probe", ProbeRequest(), as: ProbeResponse.self, timeout: timeout)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+        } catch {
+            throw CheckFailure("Probe on four concurrent connections: \(error)")
+        }
+    }
+
+    static let oversizedLine = SanityCheck(
+        "Protocol/oversized-line",
+        "a line over 4 MiB is refused with INVALID_ARGUMENT (or served) and the driver keeps serving"
+    ) { context in
+        let padding = String(repeating: "x", count: (4 << 20) + 1024)
+        let big = #"{"jsonrpc":"2.0","id":"oversized","method":"Probe","params":{"padding":""# + padding + "\"}}\n"
+        let probe = #"{"jsonrpc":"2.0","id":"after-oversized","method":"Probe","params":{}}"# + "\n"
+        let connection = try context.currentConnection()
+        do {
+            let answers = try await connection.exchange([big, probe], expecting: 2, timeout: context.configuration.callTimeout)
+            for answer in answers where answer["error"] != nil {
+                let code = ((answer["error"] as? [String: Any])?["code"] as? NSNumber)?.intValue
+                try ensure(code == StatusCode.invalidArgument.rawValue,
+                           "a line over 4 MiB was answered \(describe(answer)); want INVALID_ARGUMENT (3)")
+            }
+            try ensure(answers.contains { $0["id"] as? String == "after-oversized" && $0["result"] != nil },
+                       "Probe after the oversized line was not answered: \(answers.map(describe))")
+        } catch let failure as CheckFailure {
+            throw failure
+        } catch {
+            // Closing the connection is acceptable; crashing is not: a new connection must still be served.
+            context.disconnect()
+            try await context.ok(ProbeRequest(), "on a new connection after a line over 4 MiB (\(error))")
+        }
     }
 
     static func describe(_ object: [String: Any]) -> String {

@@ -15,7 +15,9 @@ extension TestDirectoryDriver {
                 }
                 return
             }
-            try TestMounts.bind(source, request.stagingTargetPath, readOnly: false)
+            if !Self.isBlock(request.volumeCapability) {
+                try TestMounts.bind(source, request.stagingTargetPath, readOnly: false)
+            }
             records.staged[request.volumeId] = request.stagingTargetPath
         }
         return NodeStageVolumeResponse()
@@ -68,9 +70,16 @@ extension TestDirectoryDriver {
             if !targets.isEmpty, wanted.mode == "SINGLE_NODE_SINGLE_WRITER" || targets.values.contains(where: { $0.mode == "SINGLE_NODE_SINGLE_WRITER" }) {
                 throw CSIError.failedPrecondition("volume \(request.volumeId) is a single writer and already published")
             }
-            try FileManager.default.createDirectory(atPath: request.targetPath, withIntermediateDirectories: false)
+            let block = Self.isBlock(request.volumeCapability)
+            if block {
+                guard FileManager.default.createFile(atPath: request.targetPath, contents: nil) else {
+                    throw CSIError.internal("cannot create \(request.targetPath)")
+                }
+            } else {
+                try FileManager.default.createDirectory(atPath: request.targetPath, withIntermediateDirectories: false)
+            }
             do {
-                try TestMounts.bind(staging, request.targetPath, readOnly: request.readonly)
+                try TestMounts.bind(block ? Self.blockDevice ?? "" : staging, request.targetPath, readOnly: request.readonly)
             } catch {
                 try? FileManager.default.removeItem(atPath: request.targetPath)
                 throw error
@@ -88,7 +97,7 @@ extension TestDirectoryDriver {
         try await state.update { records in
             guard records.published[request.volumeId]?[request.targetPath] != nil else { return }
             try TestMounts.unmount(request.targetPath)
-            if !breakage.contains(.leavesTarget) { rmdir(request.targetPath) }
+            if !breakage.contains(.leavesTarget) { remove(request.targetPath) }
             records.published[request.volumeId]?[request.targetPath] = nil
         }
         return NodeUnpublishVolumeResponse()
