@@ -28,9 +28,9 @@ public enum DriverBenchmarks {
         public var execution: DriverServer.Execution
         /// The command that starts a server child process; the benchmark appends `--endpoint PATH --cpu N`.
         public var serverCommand: [String]
-        /// `DriverIOTuning.busyPollMicroseconds` for client and server (0: I/O threads sleep at once).
+        /// `DriverIOTuning.busyPollMicroseconds` for client and server (library default 50; 0: I/O threads sleep at once).
         public var busyPollMicroseconds: Int
-        public init(busyPollMicroseconds: Int = 0, calls: Int = 20_000, inFlight: Int = 16, pinnings: [Pinning] = Pinning.allCases,
+        public init(busyPollMicroseconds: Int = 50, calls: Int = 20_000, inFlight: Int = 16, pinnings: [Pinning] = Pinning.allCases,
                     execution: DriverServer.Execution = .connectionThread, serverCommand: [String] = []) {
             self.calls = calls
             self.inFlight = inFlight
@@ -109,8 +109,7 @@ public enum DriverBenchmarks {
         if let cpu { try pinProcess(toCPU: cpu) }
         DriverIOTuning.busyPollMicroseconds = busyPollMicroseconds
         let server = try DriverServer(driver: BenchDriver(), endpoint: endpoint, configuration: .init(execution: execution))
-        try server.start()
-        while true { try await Task.sleep(for: .seconds(3600)) }
+        try await server.run()
     }
 
     private static func measure(path: String, options: Options, label: String) async throws -> [String] {

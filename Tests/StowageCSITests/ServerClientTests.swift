@@ -154,3 +154,18 @@ struct ServerClientTests {
         #expect(!lines.contains { $0.contains(secret) })
     }
 }
+
+@Suite("Line limit")
+struct LineLimitTests {
+    @Test func configuredLimitAppliesToLinesInsideOneRead() async throws {
+        let (server, dir) = try startServer(.init(maxLineBytes: 100))
+        defer { dir.remove() }
+        let raw = try RawConnection(path: dir.socket())
+        let long = #"{"jsonrpc":"2.0","id":1,"method":"CreateVolume","params":{"name":""# + String(repeating: "x", count: 200) + "\"}}\n"
+        try raw.send(long + #"{"jsonrpc":"2.0","id":2,"method":"Probe"}"# + "\n")
+        #expect(errorCode(await raw.readObject()) == 3)
+        #expect(await raw.readObject()?["id"] as? Int == 2)
+        raw.close()
+        await server.shutdown()
+    }
+}

@@ -147,6 +147,8 @@ final class ClientConnection: IOLoopHandler, @unchecked Sendable {
         return sleep
     }
 
+    func ioLoopShouldPauseReading(_ loop: IOLoop) -> Bool { false }
+
     func ioLoopDidClose(_ loop: IOLoop, error: (any Error)?) {
         failAll({ DriverTransportError(.connectionClosed, method: $0,
             detail: "the connection to the driver closed with the call in flight", cause: error) }, closing: true)
@@ -176,7 +178,7 @@ enum ResponseID {
             }
             if digits > 0 && index < line.count && line[index] == UInt8(ascii: ",") { return value }
         }
-        guard let head = try? JSONDecoder().decode(Head.self, from: Data(line)), case .number(let id)? = head.id else {
+        guard let head = try? JSONValueDecoder().decode(Head.self, from: line), case .number(let id)? = head.id else {
             return nil
         }
         return id

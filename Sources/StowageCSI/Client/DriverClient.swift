@@ -131,7 +131,7 @@ public final class DriverClient: Sendable {
     static func decodeResponse<Result: Decodable>(_ line: [UInt8], method: String, as: Result.Type) throws -> Result {
         let envelope: ResponseEnvelope<Result>
         do {
-            envelope = try JSONDecoder().decode(ResponseEnvelope<Result>.self, from: Data(line))
+            envelope = try JSONValueDecoder().decode(ResponseEnvelope<Result>.self, from: line)
         } catch {
             throw DriverTransportError(.malformedResponse, method: method,
                 detail: "the driver's answer does not decode (\(Self.describe(error))): \(DriverTransportError.excerpt(line))",

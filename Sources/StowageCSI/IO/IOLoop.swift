@@ -14,6 +14,8 @@ protocol IOLoopHandler: AnyObject, Sendable {
     func ioLoopDidReachEndOfInput(_ loop: IOLoop)
     /// Called once per loop turn, after jobs ran; returns the longest the loop may sleep in ms (-1 = forever).
     func ioLoopTurn(_ loop: IOLoop) -> Int32
+    /// Whether to stop reading for now (backpressure). Re-evaluated every turn; call `wake()` when it changes.
+    func ioLoopShouldPauseReading(_ loop: IOLoop) -> Bool
     /// The loop stopped and closed the socket; `error` is the socket error that stopped it, if any.
     func ioLoopDidClose(_ loop: IOLoop, error: (any Error)?)
 }
@@ -49,6 +51,7 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
     private var scanFrom = 0
     private var discarding = false
     private var endOfInput = false
+    private var bufferedLines = false
 
     /// Takes ownership of `fd` (closed when the loop ends).
     init(fd: Int32, maxLineBytes: Int, name: String, handler: any IOLoopHandler) throws {
@@ -142,6 +145,11 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
             for job in jobs { job.runSynchronously(on: asUnownedTaskExecutor()) }
             let sleepLimit = handler?.ioLoopTurn(self) ?? -1
             var wantOut = false
+            var paused = handler?.ioLoopShouldPauseReading(self) ?? false
+            if !paused && bufferedLines {
+                processLines()
+                paused = handler?.ioLoopShouldPauseReading(self) ?? false
+            }
             var stop = false
             var pendingJobs = false
             do {
@@ -152,6 +160,8 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
                         state.out.removeFirst(sent)
                         wantOut = !state.out.isEmpty
                     }
+                    // Backpressure: a peer that does not read its answers stops being read.
+                    if state.out.count > Self.maxBufferedOutput { paused = true }
                     if state.closeWhenFlushed && state.out.isEmpty && state.jobs.isEmpty { stop = true; return }
                     pendingJobs = !state.jobs.isEmpty
                     state.sleeping = !pendingJobs
@@ -162,8 +172,8 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
             }
             if stop { break }
             var fds = [
-                pollfd(fd: endOfInput && !wantOut ? -1 : fd,
-                       events: Int16(endOfInput ? 0 : POLLIN) | Int16(wantOut ? POLLOUT : 0), revents: 0),
+                pollfd(fd: (endOfInput || paused) && !wantOut ? -1 : fd,
+                       events: Int16(endOfInput || paused ? 0 : POLLIN) | Int16(wantOut ? POLLOUT : 0), revents: 0),
                 pollfd(fd: wakeFD, events: Int16(POLLIN), revents: 0),
             ]
             let rc = waitForEvents(&fds, timeout: pendingJobs ? 0 : sleepLimit)
@@ -178,7 +188,7 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
                 _ = read(wakeFD, &drain, 32)
             }
             let revents = Int32(fds[0].revents)
-            if revents & Int32(POLLIN | POLLHUP | POLLERR) != 0 && !endOfInput {
+            if revents & Int32(POLLIN | POLLHUP | POLLERR) != 0 && !endOfInput && !paused {
                 let n = scratch.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
                 if n > 0 {
                     scratch.withUnsafeBytes { consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
@@ -199,8 +209,11 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
 
     /// Microseconds a loop keeps polling without sleeping after activity. Waking a sleeping thread on another
     /// core costs tens of microseconds on virtual machines; a short spin after each burst avoids most of it.
-    /// 0 disables spinning. Read once per loop turn; set it before starting servers or clients.
-    static let spinMicroseconds = Atomic<Int>(0)
+    /// 0 disables spinning. Read on every wait (see `DriverIOTuning`).
+    static let spinMicroseconds = Atomic<Int>(50)
+
+    /// Unsent output above which the loop stops reading from its peer.
+    static let maxBufferedOutput = 16 << 20
 
     private var lastActivity = ContinuousClock.now
 
@@ -224,17 +237,31 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
 
     private func consume(_ bytes: UnsafeRawBufferPointer) {
         input.append(contentsOf: bytes)
+        processLines()
+    }
+
+    /// Hands complete lines to the handler, stopping early when it asks to pause reading (the rest stays
+    /// buffered and `bufferedLines` is set). Then enforces the line limit on the incomplete tail.
+    private func processLines() {
         var lineStart = 0
         var index = scanFrom
+        var pausedEarly = false
         input.withUnsafeBytes { buffer in
+            guard index < buffer.count else { return }
             while let newline = memchr(buffer.baseAddress! + index, 0x0A, buffer.count - index) {
+                if !discarding, handler?.ioLoopShouldPauseReading(self) == true {
+                    pausedEarly = true
+                    break
+                }
                 let end = buffer.baseAddress!.distance(to: UnsafeRawPointer(newline))
                 if discarding {
                     discarding = false
                 } else {
                     var lineEnd = end
                     if lineEnd > lineStart && buffer[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                    if lineEnd > lineStart {
+                    if lineEnd - lineStart > maxLineBytes {
+                        handler?.ioLoopDidReadOversizedLine(self)
+                    } else if lineEnd > lineStart {
                         handler?.ioLoop(self, didReadLine: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<lineEnd]))
                     }
                 }
@@ -244,6 +271,11 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
             }
         }
         if lineStart > 0 { input.removeFirst(lineStart) }
+        bufferedLines = pausedEarly
+        if pausedEarly {
+            scanFrom = 0
+            return
+        }
         scanFrom = input.count
         if input.count > maxLineBytes || (discarding && !input.isEmpty) {
             if !discarding { handler?.ioLoopDidReadOversizedLine(self) }
@@ -272,11 +304,12 @@ final class IOLoop: TaskExecutor, @unchecked Sendable {
 
 /// Process-wide tuning of the driver protocol's I/O threads.
 public enum DriverIOTuning {
-    /// How long (µs) an I/O thread keeps polling without sleeping after traffic (default 0: never spins).
+    /// How long (µs) an I/O thread keeps polling, yielding the CPU between polls, after traffic before it
+    /// sleeps in `poll(2)`. Default 50; 0 never spins.
     ///
-    /// On virtual machines waking a sleeping thread costs tens of microseconds; spinning briefly after each
-    /// burst trades a little CPU for much lower round-trip latency under load. Affects loops started later
-    /// and loops' next waits; safe to call from any thread.
+    /// On virtual machines waking a sleeping thread on another core costs tens of microseconds; spinning
+    /// briefly after each burst trades at most this much CPU time per burst for round trips 2-3 times faster
+    /// under load (see `stowage bench driver`). Takes effect at each loop's next wait; safe from any thread.
     public static var busyPollMicroseconds: Int {
         get { IOLoop.spinMicroseconds.load(ordering: .relaxed) }
         set { IOLoop.spinMicroseconds.store(max(0, newValue), ordering: .relaxed) }

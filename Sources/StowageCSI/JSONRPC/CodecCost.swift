@@ -14,9 +14,8 @@ public enum CodecCost {
         var start = clock.now
         for _ in 0..<iterations { params = try JSONWriter.encode(request) }
         let requestEncode = micros(clock.now - start)
-        let line = Data(JSONText.request(id: 42, method: R.method.rawValue, params: params).dropLast())
-        let decoder = JSONDecoder()
-        decoder.userInfo[IncomingRequest.tableKey] = MethodTable.standard
+        let line = Array(JSONText.request(id: 42, method: R.method.rawValue, params: params).dropLast())
+        let decoder = JSONValueDecoder(userInfo: [IncomingRequest.tableKey: MethodTable.standard])
         start = clock.now
         for _ in 0..<iterations { _ = try decoder.decode(IncomingRequest.self, from: line) }
         let requestDecode = micros(clock.now - start)

@@ -15,7 +15,18 @@ enum JSONWriter {
     }
 }
 
-private final class Writer: Encoder {
+/// Values the writer emits directly, without going through `Encodable`.
+protocol JSONScalar {
+    func writeJSON(to writer: Writer)
+}
+
+extension String: JSONScalar { func writeJSON(to writer: Writer) { writer.writeString(self) } }
+extension Int64: JSONScalar { func writeJSON(to writer: Writer) { writer.bytes.append(contentsOf: String(self).utf8) } }
+extension Int: JSONScalar { func writeJSON(to writer: Writer) { writer.bytes.append(contentsOf: String(self).utf8) } }
+extension Int32: JSONScalar { func writeJSON(to writer: Writer) { writer.bytes.append(contentsOf: String(self).utf8) } }
+extension Bool: JSONScalar { func writeJSON(to writer: Writer) { writer.bytes.append(contentsOf: self ? trueBytes : falseBytes) } }
+
+final class Writer: Encoder {
     var bytes: [UInt8] = []
     /// Open containers: the closing byte and whether an element was written.
     var stack: [(close: UInt8, hasElements: Bool)] = []
@@ -25,19 +36,16 @@ private final class Writer: Encoder {
     init() { bytes.reserveCapacity(256) }
 
     func write<T: Encodable>(_ value: T) throws {
-        switch value {
-        case let s as String: writeString(s)
-        case let n as Int64: bytes.append(contentsOf: String(n).utf8)
-        case let n as Int: bytes.append(contentsOf: String(n).utf8)
-        case let n as Int32: bytes.append(contentsOf: String(n).utf8)
-        case let b as Bool: bytes.append(contentsOf: b ? trueBytes : falseBytes)
-        default:
-            let depth = stack.count
-            let start = bytes.count
-            try value.encode(to: self)
-            closeContainers(downTo: depth)
-            if bytes.count == start { bytes.append(contentsOf: emptyObject) }
+        // One conformance check (cached by the runtime) instead of a cast per scalar type.
+        if let scalar = value as? any JSONScalar {
+            scalar.writeJSON(to: self)
+            return
         }
+        let depth = stack.count
+        let start = bytes.count
+        try value.encode(to: self)
+        closeContainers(downTo: depth)
+        if bytes.count == start { bytes.append(contentsOf: emptyObject) }
     }
 
     func closeContainers(downTo depth: Int) {
@@ -62,6 +70,11 @@ private final class Writer: Encoder {
 
     func writeString(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: s.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in s.utf8 {
             switch byte {
             case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
@@ -187,3 +200,10 @@ private struct SingleWriter: SingleValueEncodingContainer {
     mutating func encode(_ value: Int) throws { writer.bytes.append(contentsOf: String(value).utf8) }
     mutating func encode<T: Encodable>(_ value: T) throws { try writer.write(value) }
 }
+
+extension VolumeCapability.AccessMode.Mode: JSONScalar {}
+extension PluginCapability.ServiceType: JSONScalar {}
+extension PluginCapability.VolumeExpansionType: JSONScalar {}
+extension ControllerServiceCapability.RPCType: JSONScalar {}
+extension NodeServiceCapability.RPCType: JSONScalar {}
+extension VolumeUsage.Unit: JSONScalar {}

@@ -112,6 +112,8 @@ extension ProtoEnum {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
+    func writeJSON(to writer: Writer) { writer.writeString(rawValue) }
+
     /// Whether this is one of the names this version of the protocol knows.
     public var isKnown: Bool { Self.names.contains(rawValue) }
 }

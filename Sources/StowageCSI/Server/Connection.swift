@@ -19,13 +19,12 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
     private let state = Mutex(State())
     private var loop: IOLoop!
     // Loop-thread only.
-    private let decoder: JSONDecoder
+    private let decoder: JSONValueDecoder
 
     init(fd: Int32, number: Int, server: DriverServer) throws {
         self.number = number
         self.server = server
-        decoder = JSONDecoder()
-        decoder.userInfo[IncomingRequest.tableKey] = MethodTable.standard
+        decoder = JSONValueDecoder(userInfo: [IncomingRequest.tableKey: MethodTable.standard])
         loop = try IOLoop(fd: fd, maxLineBytes: server.configuration.maxLineBytes, name: "stowage-csi-conn-\(number)", handler: self)
     }
 
@@ -49,7 +48,7 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
         let started = ContinuousClock.now
         let request: IncomingRequest
         do {
-            request = try decoder.decode(IncomingRequest.self, from: Data(line))
+            request = try decoder.decode(IncomingRequest.self, from: line)
         } catch {
             answer(id: .null, method: "-", error: CSIError(.parseError, "the line is not valid JSON: \(Self.describe(error))"),
                    started: started, params: nil, secrets: [])
@@ -109,6 +108,10 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
 
     func ioLoopTurn(_ loop: IOLoop) -> Int32 { -1 }
 
+    func ioLoopShouldPauseReading(_ loop: IOLoop) -> Bool {
+        state.withLock { $0.inFlight >= server.configuration.maxCallsInFlightPerConnection }
+    }
+
     func ioLoopDidClose(_ loop: IOLoop, error: (any Error)?) {
         server.connectionClosed(self, error: error)
     }
@@ -116,12 +119,13 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
     // MARK: helpers
 
     private func callFinished() {
-        let close = state.withLock { state -> Bool in
+        let limit = server.configuration.maxCallsInFlightPerConnection
+        let (close, resume) = state.withLock { state -> (Bool, Bool) in
             state.inFlight -= 1
-            return state.inFlight == 0 && (state.endOfInput || state.draining)
+            return (state.inFlight == 0 && (state.endOfInput || state.draining), state.inFlight == limit - 1)
         }
         server.callFinished()
-        if close { loop.closeWhenFlushed() }
+        if close { loop.closeWhenFlushed() } else if resume { loop.wake() }
     }
 
     private func answer(id: JSONRPCID, method: String, error: CSIError, started: ContinuousClock.Instant,
@@ -136,9 +140,5 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
         return text
     }
 
-    private static func describe(_ error: any Error) -> String {
-        guard case DecodingError.dataCorrupted(let context) = error else { return "\(error)" }
-        if let underlying = context.underlyingError { return "\(underlying)".prefix(200).description }
-        return context.debugDescription
-    }
+    private static func describe(_ error: any Error) -> String { String("\(error)".prefix(200)) }
 }

@@ -35,15 +35,20 @@ public final class DriverServer: Sendable {
         public var execution: Execution
         /// Receives one record per answered line and lifecycle events; nil logs nothing.
         public var logger: (any DriverLogger)?
+        /// Calls one connection may have running; at the limit the server stops reading that connection until
+        /// one finishes (backpressure instead of unbounded tasks). Output waiting for a slow reader is capped
+        /// the same way (16 MiB).
+        public var maxCallsInFlightPerConnection: Int
         /// Whether records carry the request (with every `secrets` map redacted). Costs a JSON re-encoding.
         public var logParameters: Bool
         public init(socketMode: mode_t = 0o600, maxLineBytes: Int = 4 << 20, execution: Execution = .concurrent,
-                    logger: (any DriverLogger)? = nil, logParameters: Bool = false) {
+                    logger: (any DriverLogger)? = nil, logParameters: Bool = false, maxCallsInFlightPerConnection: Int = 1024) {
             self.socketMode = socketMode
             self.maxLineBytes = maxLineBytes
             self.execution = execution
             self.logger = logger
             self.logParameters = logParameters
+            self.maxCallsInFlightPerConnection = max(1, maxCallsInFlightPerConnection)
         }
     }
 
@@ -96,6 +101,17 @@ public final class DriverServer: Sendable {
         let thread = Thread { [self] in acceptLoop(fd) }
         thread.name = "stowage-csi-accept"
         thread.start()
+    }
+
+    /// Starts the server and serves until the calling task is cancelled, then shuts down gracefully.
+    /// Fits a service-lifecycle `Service.run()`; use `start()`/`shutdown()` to control the steps yourself.
+    /// - Throws: what `start()` throws.
+    public func run(shutdownDeadline: Duration = .seconds(10)) async throws {
+        try start()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+        await shutdown(deadline: shutdownDeadline)
     }
 
     /// Graceful shutdown: stop accepting, let calls in flight finish (answering new ones UNAVAILABLE) until

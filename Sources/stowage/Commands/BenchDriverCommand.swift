@@ -15,7 +15,7 @@ struct BenchDriverCommand: AsyncParsableCommand {
     @Option(help: "Where client and server run: none (in process), same or different cores (server in a child process), or all.")
     var pin = "all"
     @Option(help: "Where the server runs driver methods: connection-thread or concurrent.") var execution = "connection-thread"
-    @Option(help: "Microseconds I/O threads poll before sleeping (0: never spin).") var busyPoll = 0
+    @Option(help: "Microseconds I/O threads poll before sleeping (0: never spin; library default 50).") var busyPoll = 50
 
     func run() async throws {
         let pinnings: [DriverBenchmarks.Pinning]
@@ -41,7 +41,7 @@ struct BenchDriverServerCommand: AsyncParsableCommand {
     @Option(help: "Socket to listen on (unix:///path or a path).") var endpoint: String
     @Option(help: "Pin the server to this CPU.") var cpu: Int?
     @Option(help: "connection-thread or concurrent.") var execution = "connection-thread"
-    @Option(help: "Microseconds I/O threads poll before sleeping.") var busyPoll = 0
+    @Option(help: "Microseconds I/O threads poll before sleeping.") var busyPoll = 50
 
     func run() async throws {
         try await DriverBenchmarks.serve(endpoint: endpoint, cpu: cpu, execution: try Self.parseExecution(execution),
