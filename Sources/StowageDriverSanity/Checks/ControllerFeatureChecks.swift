@@ -107,6 +107,23 @@ enum ControllerFeatureChecks {
         let second = try await context.ok(request, "repeated")
         try ensure(second.capacityBytes == first.capacityBytes,
                    "a repeated ControllerExpandVolume returned \(second.capacityBytes) bytes, the first \(first.capacityBytes)")
+        // "Exactly the size it now has": where the driver can list, the listed size must agree.
+        if context.hasController(.listVolumes), let listed = try await listedVolume(volume.volumeId, context) {
+            try ensure(listed.capacityBytes == first.capacityBytes,
+                       "ControllerExpandVolume returned \(first.capacityBytes) bytes but ListVolumes shows \(listed.capacityBytes)")
+        }
+    }
+
+    /// The volume with `id` as ListVolumes shows it, paging through every page.
+    static func listedVolume(_ id: String, _ context: SanityContext) async throws -> Volume? {
+        var token = ""
+        for _ in 0..<1000 {
+            let page = try await context.ok(ListVolumesRequest(startingToken: token), "looking for \(id)")
+            if let found = page.entries.compactMap(\.volume).first(where: { $0.volumeId == id }) { return found }
+            token = page.nextToken
+            if token.isEmpty { break }
+        }
+        return nil
     }
 
     static let getCapacity = SanityCheck(

@@ -104,7 +104,7 @@ class ControllerService:
         max_entries = int64(params.get("maxEntries"), "maxEntries")
         if max_entries < 0:
             raise RPCError("INVALID_ARGUMENT", "maxEntries must not be negative")
-        token = params.get("startingToken") or "0"
+        token = str(params.get("startingToken") or "0")
         if not token.isdigit():
             raise RPCError("ABORTED", "startingToken %r was not issued by this driver" % token)
         start = int(token)

@@ -43,7 +43,9 @@ cd "$root"
 STOWAGE=${STOWAGE:-.build/debug/stowage}
 WORK=$(mktemp -d /tmp/dirdriver-sanity.XXXXXX)
 export WORK
-trap 'stop_driver; rm -rf "$WORK/state" "$WORK/driver.sock"; echo "driver log: $WORK/driver.log" >&2' EXIT
+status=1
+# On success everything goes; on failure the driver log stays for the post-mortem.
+trap 'stop_driver; if [ "$status" -eq 0 ]; then rm -rf --one-file-system "$WORK"; else rm -rf --one-file-system "$WORK/state" "$WORK/driver.sock"; echo "driver log: $WORK/driver.log" >&2; fi' EXIT
 
 start_driver
 status=0
