@@ -97,6 +97,16 @@ final class SanityContext {
         }
     }
 
+    /// The error message a request gets, or nil when it succeeds.
+    func errorMessage(_ request: any CSIRequest) async throws -> String? {
+        try await errorMessageOpened(request)
+    }
+
+    private func errorMessageOpened<R: CSIRequest>(_ request: R) async throws -> String? {
+        if case .failure(let error) = try await outcome(request) { return error.message }
+        return nil
+    }
+
     // MARK: - Capabilities
 
     func hasController(_ type: ControllerServiceCapability.RPCType) -> Bool {

@@ -3,7 +3,7 @@ import StowageCSI
 
 /// The transport rules: framing, PARSE_ERROR, UNIMPLEMENTED, pipelined requests answered by id.
 enum ProtocolChecks {
-    static let all: [SanityCheck] = [parseError, unknownMethod, pipelining, severalConnections, oversizedLine]
+    static let all: [SanityCheck] = [parseError, unknownMethod, pipelining, severalConnections, oversizedLine, secretsNotEchoed]
 
     static let parseError = SanityCheck(
         "Protocol/parse-error",
@@ -128,6 +128,34 @@ enum ProtocolChecks {
             // Closing the connection is acceptable; crashing is not: a new connection must still be served.
             context.disconnect()
             try await context.ok(ProbeRequest(), "on a new connection after a line over 4 MiB (\(error))")
+        }
+    }
+
+    static let secretsNotEchoed = SanityCheck(
+        "Protocol/secrets-not-echoed", "error messages never contain the values of a request's secrets"
+    ) { context in
+        try context.requireDiscovery()
+        let secret = "sanity-secret-\(context.runID)-\(UInt64.random(in: 0...UInt64.max))"
+        let secrets = ["password": secret]
+        var requests: [any CSIRequest] = []
+        if context.controllerCapabilities != nil {
+            requests.append(CreateVolumeRequest(name: "", volumeCapabilities: [context.capability()], secrets: secrets))
+            requests.append(ValidateVolumeCapabilitiesRequest(volumeId: context.madeUpVolumeID,
+                                                              volumeCapabilities: [context.capability()], secrets: secrets))
+        }
+        if context.stages {
+            requests.append(NodeStageVolumeRequest(volumeId: context.madeUpVolumeID, stagingTargetPath: try context.newStagingPath(),
+                                                   volumeCapability: context.capability(), secrets: secrets))
+        }
+        let target = try context.newTargetPath()
+        context.registerUnpublish(context.madeUpVolumeID, target)
+        requests.append(NodePublishVolumeRequest(volumeId: context.madeUpVolumeID, targetPath: target,
+                                                 volumeCapability: context.capability(), secrets: secrets))
+        for request in requests {
+            if let message = try await context.errorMessage(request) {
+                try ensure(!message.contains(secret),
+                           "\(type(of: request).method.rawValue) echoed a secret value in its error message")
+            }
         }
     }
 
