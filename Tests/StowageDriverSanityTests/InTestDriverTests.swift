@@ -35,6 +35,18 @@ struct InTestDriverTests {
                 == .skipped(reason: "read-only mounts are checked with --access-type mount"))
     }
 
+    @Test func aDriverWithoutStagingPassesAndTheStagingChecksAreSkipped() async throws {
+        let harness = try DriverHarness(breakage: .noStaging)
+        let report = await SanitySuite.run(harness.configuration())
+        await harness.tearDown()
+        #expect(report.failures.isEmpty, "\(report.text)")
+        for id in ["Node/stage-idempotent", "Node/publish-without-staging-path", "Restart/after-stage"] {
+            #expect(report.result(id)?.outcome == .skipped(reason: "NodeGetCapabilities does not advertise STAGE_UNSTAGE_VOLUME"))
+        }
+        #expect(report.result("Restart/after-publish")?.outcome == .passed)
+        #expect(report.result("Lifecycle/repeated")?.outcome == .passed)
+    }
+
     @Test func withoutARestartMethodTheRestartChecksAreSkipped() async throws {
         let harness = try DriverHarness()
         var configuration = harness.configuration()

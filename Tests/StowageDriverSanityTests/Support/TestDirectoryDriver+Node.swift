@@ -3,6 +3,7 @@ import StowageCSI
 
 extension TestDirectoryDriver {
     func nodeStageVolume(_ request: NodeStageVolumeRequest) async throws -> NodeStageVolumeResponse {
+        if breakage.contains(.noStaging) { throw CSIError.unimplemented("NodeStageVolume") }
         guard !request.volumeId.isEmpty else { throw CSIError.invalidArgument("volumeId is required") }
         guard !request.stagingTargetPath.isEmpty else { throw CSIError.invalidArgument("stagingTargetPath is required") }
         try Self.checkSupported(request.volumeCapability)
@@ -49,7 +50,7 @@ extension TestDirectoryDriver {
         try Self.checkSupported(request.volumeCapability)
         var staging = request.stagingTargetPath
         if staging.isEmpty {
-            guard breakage.contains(.publishWithoutStaging) else {
+            guard !breakage.isDisjoint(with: [.publishWithoutStaging, .noStaging]) else {
                 throw CSIError.failedPrecondition("stagingTargetPath is required: the driver stages volumes")
             }
             staging = await state.volumeDirectory(request.volumeId)
@@ -59,7 +60,7 @@ extension TestDirectoryDriver {
         let breakage = self.breakage
         try await state.update { records in
             guard records.volumes[request.volumeId] != nil else { throw CSIError.notFound("no volume \(request.volumeId)") }
-            guard breakage.contains(.publishWithoutStaging) || records.staged[request.volumeId] == staging else {
+            guard !breakage.isDisjoint(with: [.publishWithoutStaging, .noStaging]) || records.staged[request.volumeId] == staging else {
                 throw CSIError.failedPrecondition("volume \(request.volumeId) is not staged at \(staging)")
             }
             var targets = records.published[request.volumeId] ?? [:]

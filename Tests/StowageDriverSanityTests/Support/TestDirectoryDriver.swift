@@ -16,6 +16,8 @@ struct Breakage: OptionSet, Sendable {
     static let leavesTarget = Breakage(rawValue: 1 << 2)
     /// NodePublishVolume without stagingTargetPath publishes the volume directory directly.
     static let publishWithoutStaging = Breakage(rawValue: 1 << 3)
+    /// Not a breakage but a driver shape: no STAGE_UNSTAGE_VOLUME, publish binds the volume directly.
+    static let noStaging = Breakage(rawValue: 1 << 4)
 }
 
 /// A small directory driver written with the SDK (`Driver` + `DriverServer`): volumes are directories, stage
@@ -79,7 +81,9 @@ struct TestDirectoryDriver: Driver {
     }
 
     func nodeGetCapabilities(_ request: NodeGetCapabilitiesRequest) async throws -> NodeGetCapabilitiesResponse {
-        NodeGetCapabilitiesResponse(capabilities: [.rpc(.stageUnstageVolume), .rpc(.getVolumeStats)])
+        breakage.contains(.noStaging)
+            ? NodeGetCapabilitiesResponse(capabilities: [.rpc(.getVolumeStats)])
+            : NodeGetCapabilitiesResponse(capabilities: [.rpc(.stageUnstageVolume), .rpc(.getVolumeStats)])
     }
     func nodeGetInfo(_ request: NodeGetInfoRequest) async throws -> NodeGetInfoResponse { NodeGetInfoResponse(nodeId: "test-node") }
 
