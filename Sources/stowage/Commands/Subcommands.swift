@@ -9,6 +9,7 @@ extension StowageCommand {
             GetCommand.self,
             DeleteCommand.self,
             BenchCommand.self,
+            DriverCommand.self,
         ]
     }
 }

@@ -1,1 +1,0 @@
-// Module `StowageDriverSanity`: see README.md beside this file.
