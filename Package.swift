@@ -24,7 +24,8 @@ let package = Package(
     targets: [
         .target(
             name: "StowageAPI",
-            dependencies: [.product(name: "Yams", package: "Yams")]
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"]
         ),
         .target(
             name: "StowageStore",
@@ -39,10 +40,11 @@ let package = Package(
             dependencies: [
                 "StowageAPI", "StowageStore",
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            exclude: ["README.md"]
         ),
-        .target(name: "StowageCSI"),
-        .target(name: "StowageDriverSanity", dependencies: ["StowageCSI"]),
+        .target(name: "StowageCSI", exclude: ["README.md"]),
+        .target(name: "StowageDriverSanity", dependencies: ["StowageCSI"], exclude: ["README.md"]),
         .target(
             name: "StowageBench",
             dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI"]

@@ -127,7 +127,7 @@ struct ServerClientTests {
         // The refused server did not remove the live socket.
         #expect(try await DriverClient(endpoint: dir.socket()).probe().ready == true)
         // Something that is not a socket is never removed.
-        FileManager.default.createFile(atPath: dir.socket("file"), contents: Data("keep".utf8))
+        _ = FileManager.default.createFile(atPath: dir.socket("file"), contents: Data("keep".utf8))
         #expect(throws: SocketError.self) { try DriverServer(driver: TestDriver(), endpoint: dir.socket("file")).start() }
         #expect(FileManager.default.fileExists(atPath: dir.socket("file")))
         await server.shutdown()

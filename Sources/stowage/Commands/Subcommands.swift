@@ -8,8 +8,8 @@ extension StowageCommand {
             ApplyCommand.self,
             GetCommand.self,
             DeleteCommand.self,
-            BenchCommand.self,
             DriverCommand.self,
+            BenchCommand.self,
         ]
     }
 }
