@@ -39,3 +39,39 @@ struct InformerTests {
         #expect(seen.withLock { $0 }.filter { !$0.hasSuffix(" default") } == ["added a", "added b", "updated a", "deleted b"])
     }
 }
+
+@Suite("Standard indexes")
+struct StandardIndexTests {
+    @Test func podsAreFoundByNodeAndByClaimAndClaimsByVolume() async throws {
+        let temporary = try await TemporaryCluster.make()
+        defer { Task { await temporary.close() } }
+        let cluster = temporary.cluster
+        let pods = Informer<Pod>(cluster: cluster, indexes: [
+            StandardIndexes.podsByNode: StandardIndexes.nodeName(of:),
+            StandardIndexes.podsByClaim: StandardIndexes.claims(of:),
+        ])
+        let claims = Informer<PersistentVolumeClaim>(cluster: cluster, indexes: [StandardIndexes.claimsByVolume: StandardIndexes.volumeName(of:)])
+        let runners = [Task { await pods.run() }, Task { await claims.run() }]
+        defer { runners.forEach { $0.cancel() } }
+        await pods.waitForSync()
+        await claims.waitForSync()
+
+        let podJSON = #"""
+        {"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-0","namespace":"default"},
+         "spec":{"nodeName":"box1","containers":[{"name":"c","command":["true"]}],
+                 "volumes":[{"name":"www","persistentVolumeClaim":{"claimName":"www-web-0"}},
+                            {"name":"scratch","ephemeral":{"volumeClaimTemplate":{"spec":{"accessModes":["ReadWriteOnce"],"resources":{"requests":{"storage":"1Gi"}}}}}}]}}
+        """#
+        _ = try await cluster.create(try APICodec.decode(Pod.self, from: try JSONParser.parse(podJSON)).object)
+        let claimJSON = #"""
+        {"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"www-web-0","namespace":"default"},
+         "spec":{"accessModes":["ReadWriteOnce"],"volumeName":"pvc-1","resources":{"requests":{"storage":"1Gi"}}}}
+        """#
+        _ = try await cluster.create(try APICodec.decode(PersistentVolumeClaim.self, from: try JSONParser.parse(claimJSON)).object)
+
+        #expect(await eventually { !pods.byIndex(StandardIndexes.podsByNode, "box1").isEmpty })
+        #expect(pods.byIndex(StandardIndexes.podsByClaim, "default/www-web-0").map { $0.metadata.name } == ["web-0"])
+        #expect(pods.byIndex(StandardIndexes.podsByClaim, "default/web-0-scratch").map { $0.metadata.name } == ["web-0"])
+        #expect(await eventually { claims.byIndex(StandardIndexes.claimsByVolume, "pvc-1").map { $0.metadata.name } == ["www-web-0"] })
+    }
+}
