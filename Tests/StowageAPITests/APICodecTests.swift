@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StowageAPI
+import StowageJSON
 
 @Suite("API codec")
 struct APICodecTests {
