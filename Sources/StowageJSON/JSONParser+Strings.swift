@@ -5,17 +5,20 @@ extension JSONParser {
         let quote = index
         index += 1
         let start = index
+        var highBits: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) else {
-                    throw error("invalid UTF-8 in a string", at: quote)
-                }
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                // ASCII cannot be invalid UTF-8: skip validation for it (nearly every key and value).
+                if highBits & 0x80 == 0 { return String(decoding: raw, as: UTF8.self) }
+                guard let text = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in a string", at: quote) }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in a string") }
+            highBits |= byte
             index += 1
         }
         var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
