@@ -33,12 +33,22 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = lookup(key) else { return nil }
         if case .null = value { return nil }
+        if let leaf = TreeNode.directLeaf(type, value) { return leaf }
         return try node.child(value, key).decodeValue(type)
     }
 
-    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T { try child(key).decodeValue(type) }
-    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).decodeBool() }
-    func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).decodeString() }
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        if let value = lookup(key), let leaf = TreeNode.directLeaf(type, value) { return leaf }
+        return try child(key).decodeValue(type)
+    }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+        if case .bool(let flag)? = lookup(key) { return flag }
+        return try child(key).decodeBool()
+    }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String {
+        if case .string(let text)? = lookup(key) { return text }
+        return try child(key).decodeString()
+    }
     func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).decodeDouble() }
     func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try child(key).decodeDouble()) }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).decodeInteger(type) }
@@ -95,7 +105,13 @@ struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: Int32.Type) throws -> Int32 { try next().decodeInteger(type) }
     mutating func decode(_ type: Int64.Type) throws -> Int64 { try next().decodeInteger(type) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next().decodeInteger(type) }
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(type) }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        if !isAtEnd, let leaf = TreeNode.directLeaf(type, items[currentIndex]) {
+            currentIndex += 1
+            return leaf
+        }
+        return try next().decodeValue(type)
+    }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }

@@ -80,14 +80,30 @@ final class TreeNode: Decoder {
     /// `init(from:)` (the standard library's `Dictionary` decoding alone cost ~40% of decoding an object with
     /// labels and annotations). Metatype identity checks are a pointer compare each.
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if T.self == String.self { return try decodeString() as! T }
-        if T.self == Int64.self { return try decodeInteger(Int64.self) as! T }
-        if T.self == Bool.self { return try decodeBool() as! T }
-        if T.self == Int.self { return try decodeInteger(Int.self) as! T }
-        if T.self == Int32.self { return try decodeInteger(Int32.self) as! T }
-        if T.self == [String: String].self, let map = stringMap() { return map as! T }
-        if T.self == [String].self, let list = stringList() { return list as! T }
+        if let leaf = Self.directLeaf(type, value) { return leaf }
+        if T.self == [String: String].self, let map = stringMap() { return unsafeBitCast(map, to: T.self) }
+        if T.self == [String].self, let list = stringList() { return unsafeBitCast(list, to: T.self) }
         return try T(from: self)
+    }
+
+    /// `value` as `T` when `T` is a string, boolean or integer type and `value` holds exactly that; nil
+    /// otherwise (the caller then takes the general path, which reports mismatches with their path). Needs no
+    /// node, so containers call it before allocating one. The casts are checked by the metatype compares.
+    @inline(__always)
+    static func directLeaf<T>(_ type: T.Type, _ value: JSONValue) -> T? {
+        switch value {
+        case .string(let text):
+            if T.self == String.self { return unsafeBitCast(text, to: T.self) }
+        case .bool(let flag):
+            if T.self == Bool.self { return unsafeBitCast(flag, to: T.self) }
+        case .number(let text):
+            if T.self == Int64.self, let number = Int64(text) { return unsafeBitCast(number, to: T.self) }
+            if T.self == Int.self, let number = Int(text) { return unsafeBitCast(number, to: T.self) }
+            if T.self == Int32.self, let number = Int32(text) { return unsafeBitCast(number, to: T.self) }
+        default:
+            break
+        }
+        return nil
     }
 
     /// The object as a `[String: String]`, or nil when it is not one (then the general path reports why).
