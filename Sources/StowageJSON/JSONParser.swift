@@ -28,7 +28,13 @@ public struct JSONParser {
         return value
     }
 
-    /// Parses one JSON document from any bytes (`[UInt8]`, `Data`, a slice).
+    /// Parses one JSON document from an array (the driver protocol's lines), without the generic detour.
+    /// - Throws: ``JSONSyntaxError`` with the line and column of the problem.
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        try bytes.withUnsafeBytes { raw in Result { () throws(JSONSyntaxError) in try parse(raw) } }.get()
+    }
+
+    /// Parses one JSON document from any bytes (`Data`, a slice, a lazy sequence).
     /// - Throws: ``JSONSyntaxError`` with the line and column of the problem.
     public static func parse<Bytes: Sequence>(_ input: Bytes) throws(JSONSyntaxError) -> JSONValue where Bytes.Element == UInt8 {
         let result: Result<JSONValue, JSONSyntaxError>
@@ -109,7 +115,7 @@ public struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            for member in members where member.key == key { throw error("duplicate key \"\(key)\"") }
+            if members.withUnsafeBufferPointer({ $0.contains { $0.key == key } }) { throw error("duplicate key \"\(key)\"") }
             members.append(JSONObject.Member(key: key, value: value))
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input in an object") }

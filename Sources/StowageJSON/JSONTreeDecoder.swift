@@ -28,7 +28,13 @@ public struct JSONTreeDecoder: Sendable {
         try decode(type, from: try JSONParser.parse(bytes))
     }
 
-    /// Parses `bytes` (`[UInt8]`, `Data`, a slice) and decodes `type`.
+    /// Parses `bytes` and decodes `type`.
+    /// - Throws: ``JSONSyntaxError`` when the bytes are not JSON; `DecodingError` when they do not fit `type`.
+    public func decode<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+        try decode(type, from: try JSONParser.parse(bytes))
+    }
+
+    /// Parses `bytes` (`Data`, a slice) and decodes `type`.
     /// - Throws: ``JSONSyntaxError`` when the bytes are not JSON; `DecodingError` when they do not fit `type`.
     public func decode<T: Decodable, Bytes: Sequence>(_ type: T.Type, from bytes: Bytes) throws -> T where Bytes.Element == UInt8 {
         try decode(type, from: try JSONParser.parse(bytes))

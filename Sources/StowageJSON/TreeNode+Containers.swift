@@ -11,8 +11,11 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     private func lookup(_ key: Key) -> JSONValue? {
         let name = key.stringValue
         if let visit { node.context.tracker?.markRead(visit, key: name) }
-        for member in object.members where member.key == name { return member.value }
-        return nil
+        // Borrowing through the buffer avoids a retain/release of every member passed over.
+        return object.members.withUnsafeBufferPointer { members in
+            for index in members.indices where members[index].key == name { return members[index].value }
+            return nil
+        }
     }
 
     private func child(_ key: Key) throws -> TreeNode {
@@ -38,8 +41,11 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        if let value = lookup(key), let leaf = TreeNode.directLeaf(type, value) { return leaf }
-        return try child(key).decodeValue(type)
+        guard let value = lookup(key) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "required field is missing"))
+        }
+        if let leaf = TreeNode.directLeaf(type, value) { return leaf }
+        return try node.child(value, key).decodeValue(type)
     }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
         if case .bool(let flag)? = lookup(key) { return flag }

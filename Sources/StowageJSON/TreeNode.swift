@@ -81,10 +81,16 @@ final class TreeNode: Decoder {
     /// labels and annotations). Metatype identity checks are a pointer compare each.
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
         if let leaf = Self.directLeaf(type, value) { return leaf }
-        if T.self == [String: String].self, let map = stringMap() { return unsafeBitCast(map, to: T.self) }
-        if T.self == [String].self, let list = stringList() { return unsafeBitCast(list, to: T.self) }
+        // Generic metatypes (`[String]`) cost a runtime metadata lookup each time they are spelled: compare
+        // against ones looked up once.
+        let type = ObjectIdentifier(T.self)
+        if type == Self.stringMapType, let map = stringMap() { return unsafeBitCast(map, to: T.self) }
+        if type == Self.stringListType, let list = stringList() { return unsafeBitCast(list, to: T.self) }
         return try T(from: self)
     }
+
+    private static let stringMapType = ObjectIdentifier([String: String].self)
+    private static let stringListType = ObjectIdentifier([String].self)
 
     /// `value` as `T` when `T` is a string, boolean or integer type and `value` holds exactly that; nil
     /// otherwise (the caller then takes the general path, which reports mismatches with their path). Needs no
