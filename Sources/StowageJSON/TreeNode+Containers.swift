@@ -36,7 +36,6 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let value = lookup(key) else { return nil }
         if case .null = value { return nil }
-        if let leaf = TreeNode.directLeaf(type, value) { return leaf }
         return try node.child(value, key).decodeValue(type)
     }
 
@@ -44,7 +43,6 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let value = lookup(key) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "required field is missing"))
         }
-        if let leaf = TreeNode.directLeaf(type, value) { return leaf }
         return try node.child(value, key).decodeValue(type)
     }
     func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
@@ -111,13 +109,7 @@ struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: Int32.Type) throws -> Int32 { try next().decodeInteger(type) }
     mutating func decode(_ type: Int64.Type) throws -> Int64 { try next().decodeInteger(type) }
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try next().decodeInteger(type) }
-    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        if !isAtEnd, let leaf = TreeNode.directLeaf(type, items[currentIndex]) {
-            currentIndex += 1
-            return leaf
-        }
-        return try next().decodeValue(type)
-    }
+    mutating func decode<T: Decodable>(_ type: T.Type) throws -> T { try next().decodeValue(type) }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }

@@ -80,7 +80,13 @@ final class TreeNode: Decoder {
     /// `init(from:)` (the standard library's `Dictionary` decoding alone cost ~40% of decoding an object with
     /// labels and annotations). Metatype identity checks are a pointer compare each.
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        if let leaf = Self.directLeaf(type, value) { return leaf }
+        // Metatype compares only: a `T?` local in this unspecialized code would cost a runtime metadata lookup
+        // of `Optional<T>` per value. The bit casts are checked by the compares.
+        if T.self == String.self { return unsafeBitCast(try decodeString(), to: T.self) }
+        if T.self == Int64.self { return unsafeBitCast(try decodeInteger(Int64.self), to: T.self) }
+        if T.self == Bool.self { return unsafeBitCast(try decodeBool(), to: T.self) }
+        if T.self == Int.self { return unsafeBitCast(try decodeInteger(Int.self), to: T.self) }
+        if T.self == Int32.self { return unsafeBitCast(try decodeInteger(Int32.self), to: T.self) }
         // Generic metatypes (`[String]`) cost a runtime metadata lookup each time they are spelled: compare
         // against ones looked up once.
         let type = ObjectIdentifier(T.self)
@@ -91,26 +97,6 @@ final class TreeNode: Decoder {
 
     private static let stringMapType = ObjectIdentifier([String: String].self)
     private static let stringListType = ObjectIdentifier([String].self)
-
-    /// `value` as `T` when `T` is a string, boolean or integer type and `value` holds exactly that; nil
-    /// otherwise (the caller then takes the general path, which reports mismatches with their path). Needs no
-    /// node, so containers call it before allocating one. The casts are checked by the metatype compares.
-    @inline(__always)
-    static func directLeaf<T>(_ type: T.Type, _ value: JSONValue) -> T? {
-        switch value {
-        case .string(let text):
-            if T.self == String.self { return unsafeBitCast(text, to: T.self) }
-        case .bool(let flag):
-            if T.self == Bool.self { return unsafeBitCast(flag, to: T.self) }
-        case .number(let text):
-            if T.self == Int64.self, let number = Int64(text) { return unsafeBitCast(number, to: T.self) }
-            if T.self == Int.self, let number = Int(text) { return unsafeBitCast(number, to: T.self) }
-            if T.self == Int32.self, let number = Int32(text) { return unsafeBitCast(number, to: T.self) }
-        default:
-            break
-        }
-        return nil
-    }
 
     /// The object as a `[String: String]`, or nil when it is not one (then the general path reports why).
     private func stringMap() -> [String: String]? {
