@@ -1,14 +1,16 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Layering (see ../shared/DESIGN.md): StowageAPI <- StowageStore <- StowageClient; StowageCSI stands alone
-// (Foundation only) so a driver depends on nothing else; the `stowage` executable ties everything together.
+// Layering (see ../shared/DESIGN.md): StowageJSON <- StowageAPI <- StowageStore <- StowageClient; StowageCSI
+// depends on StowageJSON only (Foundation only) so a driver depends on nothing else; the `stowage` executable
+// ties everything together.
 let package = Package(
     name: "Stowage",
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "stowage", targets: ["stowage"]),
         .executable(name: "stowage-store-burst", targets: ["StoreBurst"]),
+        .library(name: "StowageJSON", targets: ["StowageJSON"]),
         .library(name: "StowageAPI", targets: ["StowageAPI"]),
         .library(name: "StowageStore", targets: ["StowageStore"]),
         .library(name: "StowageClient", targets: ["StowageClient"]),
@@ -22,9 +24,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // The one JSON implementation (parser, tree, writer, streaming encoder, tree decoder); Foundation only.
+        .target(name: "StowageJSON", exclude: ["README.md"]),
         .target(
             name: "StowageAPI",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["StowageJSON", .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"]
         ),
         .target(
@@ -38,32 +42,33 @@ let package = Package(
         .target(
             name: "StowageClient",
             dependencies: [
-                "StowageAPI", "StowageStore",
+                "StowageJSON", "StowageAPI", "StowageStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["README.md"]
         ),
-        .target(name: "StowageCSI", exclude: ["README.md"]),
+        .target(name: "StowageCSI", dependencies: ["StowageJSON"], exclude: ["README.md"]),
         .target(name: "StowageDriverSanity", dependencies: ["StowageCSI"], exclude: ["README.md"]),
         .target(
             name: "StowageBench",
-            dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI"]
+            dependencies: ["StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI"]
         ),
         .executableTarget(
             name: "stowage",
             dependencies: [
-                "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench",
+                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Crash-safety helper run (and killed) by StowageStoreTests; not shipped.
         .executableTarget(name: "StoreBurst", dependencies: ["StowageStore", "StowageAPI"]),
-        .testTarget(name: "StowageAPITests", dependencies: ["StowageAPI"]),
+        .testTarget(name: "StowageJSONTests", dependencies: ["StowageJSON"]),
+        .testTarget(name: "StowageAPITests", dependencies: ["StowageAPI", "StowageJSON"]),
         .testTarget(name: "StowageStoreTests", dependencies: ["StowageStore", "StowageAPI"]),
-        .testTarget(name: "StowageClientTests", dependencies: ["StowageClient", "StowageStore", "StowageAPI"]),
-        .testTarget(name: "StowageCSITests", dependencies: ["StowageCSI"]),
+        .testTarget(name: "StowageClientTests", dependencies: ["StowageClient", "StowageStore", "StowageAPI", "StowageJSON"]),
+        .testTarget(name: "StowageCSITests", dependencies: ["StowageCSI", "StowageJSON"]),
         .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI"]),
-        .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI"]),
+        .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON"]),
     ]
 )

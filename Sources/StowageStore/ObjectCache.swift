@@ -28,7 +28,7 @@ final class ObjectCache: Sendable {
 
     /// Decodes `rows` of kind `T` in order, taking unchanged objects from the cache and caching the others.
     func decode<T: APIObject>(_ type: T.Type, resource: String, _ rows: [StoredRow]) throws -> [T] {
-        guard limit > 0 else { return try rows.map { try Store.decode(T.self, $0.data, revision: $0.revision) } }
+        guard limit > 0 else { return try ParallelDecode.decode(T.self, rows, at: Array(rows.indices)) }
         var objects = [T?](repeating: nil, count: rows.count)
         entries.withLock { entries in
             for (index, row) in rows.enumerated() {
@@ -38,18 +38,16 @@ final class ObjectCache: Sendable {
                 }
             }
         }
+        let misses = objects.indices.filter { objects[$0] == nil }
+        let fresh = try ParallelDecode.decode(T.self, rows, at: misses)
         var decoded: [(Key, Entry)] = []
-        var result: [T] = []
-        result.reserveCapacity(rows.count)
-        for (index, row) in rows.enumerated() {
-            if let object = objects[index] {
-                result.append(object)
-                continue
-            }
-            let object = try Store.decode(T.self, row.data, revision: row.revision)
+        decoded.reserveCapacity(misses.count)
+        for (index, object) in zip(misses, fresh) {
+            let row = rows[index]
             decoded.append((Key(resource: resource, namespace: row.namespace, name: row.name), Entry(revision: row.revision, object: object)))
-            result.append(object)
+            objects[index] = object
         }
+        let result = objects.compactMap { $0 }
         if !decoded.isEmpty {
             entries.withLock { entries in
                 for (key, entry) in decoded where (entries[key]?.revision ?? 0) < entry.revision {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import StowageAPI
+import StowageJSON
 
 @Suite("API codec")
 struct APICodecTests {
@@ -63,5 +64,24 @@ struct APICodecTests {
         #expect(Timestamp(rfc3339: "2026-11-22T12:04:05.123+02:00")?.description == "2026-11-22T10:04:05Z")
         #expect(Timestamp(rfc3339: "2026-13-22T10:04:05Z") == nil)
         #expect(Timestamp(rfc3339: "yesterday") == nil)
+    }
+}
+
+@Suite("Timestamp text")
+struct TimestampTextTests {
+    @Test(arguments: [Int64(0), 951_782_400, 1_795_000_000, -1, -86_401, 253_402_300_799, 4_102_444_800, 1_709_164_800])
+    func formatsAndParsesWithoutLibc(seconds: Int64) throws {
+        let stamp = Timestamp(secondsSinceEpoch: seconds)
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        #expect(stamp.description == formatter.string(from: stamp.date))
+        #expect(Timestamp(rfc3339: stamp.description) == stamp)
+    }
+
+    @Test func offsetsFractionsAndRolloverMatchTimegm() {
+        #expect(Timestamp(rfc3339: "2026-11-22T10:04:05.123+02:00")?.description == "2026-11-22T08:04:05Z")
+        #expect(Timestamp(rfc3339: "2024-02-29T23:59:60Z")?.description == "2024-03-01T00:00:00Z")
+        #expect(Timestamp(rfc3339: "2026-02-31T00:00:00Z")?.description == "2026-03-03T00:00:00Z")
+        #expect(Timestamp(rfc3339: "2026-11-22 10:04:05Z") == nil)
     }
 }

@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 @testable import StowageCSI
+import StowageJSON
 
-/// Decodes with the module's fast decoder and checks that `JSONDecoder` agrees (both succeed with equal
+/// Decodes with the shared tree decoder and checks that `JSONDecoder` agrees (both succeed with equal
 /// values, or both fail).
 private func decode<T: Decodable & Equatable>(_ type: T.Type, _ json: String) throws -> T {
     let reference = Result { try JSONDecoder().decode(T.self, from: Data(json.utf8)) }
-    let fast = Result { try JSONValueDecoder().decode(T.self, from: Array(json.utf8)) }
+    let fast = Result { try JSONTreeDecoder().decode(T.self, from: Array(json.utf8)) }
     switch (fast, reference) {
     case (.success(let a), .success(let b)): #expect(a == b, "decoders disagree on \(json)")
     case (.failure, .failure): break
@@ -115,10 +116,10 @@ struct CodecTests {
     }
 }
 
-@Suite("JSONWriter matches JSONEncoder")
-struct JSONWriterTests {
+@Suite("JSONStreamEncoder matches JSONEncoder on every message shape")
+struct StreamEncoderMessageTests {
     private func same(_ value: some Encodable) throws {
-        let fast = try JSONWriter.encode(value)
+        let fast = try JSONStreamEncoder().encode(value)
         let reference = try JSONEncoder().encode(value)
         func canonical(_ data: Data) throws -> Data {
             try JSONSerialization.data(withJSONObject: try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
@@ -144,25 +145,6 @@ struct JSONWriterTests {
         try same(["nested": [[1, 2], [], [3]]])
         try same([String]())
         try same(1.5)
-        #expect(throws: EncodingError.self) { try JSONWriter.encode(Double.nan) }
-    }
-}
-
-@Suite("JSONReader")
-struct JSONReaderTests {
-    @Test(arguments: ["", "{", "[1,]", "{\"a\"}", "01", "1.", "-", "\"\\x\"", "\"a\u{1}b\"", "tru", "{} x", "[\"\\ud800\"", "1e"])
-    func rejectsWhatIsNotJSON(_ text: String) {
-        #expect(throws: JSONSyntaxError.self) { try JSONReader.parse(Array(text.utf8)) }
-    }
-
-    @Test func limitsNestingAndKeepsNumbersExact() throws {
-        #expect(throws: JSONSyntaxError.self) { try JSONReader.parse(Array(repeating: UInt8(ascii: "["), count: 100_000)) }
-        guard case .array = try JSONReader.parse(Array((String(repeating: "[", count: 200) + String(repeating: "]", count: 200)).utf8)) else {
-            Issue.record("200 levels must parse"); return
-        }
-        guard case .number(let text) = try JSONReader.parse(Array("-9223372036854775808".utf8)) else { Issue.record("number"); return }
-        #expect(Int64(text) == Int64.min)
-        guard case .string(let s) = try JSONReader.parse(Array(#""a\"\\\/\n\u00e9\ud83d\ude00""#.utf8)) else { Issue.record("string"); return }
-        #expect(s == "a\"\\/\né😀")
+        #expect(throws: EncodingError.self) { try JSONStreamEncoder().encode(Double.nan) }
     }
 }

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import StowageAPI
 import StowageClient
+import StowageJSON
 
 @Suite("Informer")
 struct InformerTests {

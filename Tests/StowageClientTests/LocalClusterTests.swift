@@ -3,6 +3,7 @@ import Testing
 import StowageAPI
 import StowageClient
 import StowageStore
+import StowageJSON
 
 @Suite("In-process cluster")
 struct LocalClusterTests {

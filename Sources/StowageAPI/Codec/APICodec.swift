@@ -1,26 +1,40 @@
 import Foundation
+import StowageJSON
 
 /// Encodes and decodes API objects in Kubernetes JSON. `apiVersion` and `kind` come from the type's
-/// ``APIResource``; object keys are written sorted (as `kubectl get -o yaml` shows them), after `apiVersion` and
-/// `kind`.
+/// ``APIResource``; object keys are written sorted by their UTF-8 bytes (as `kubectl get -o yaml` shows them),
+/// after `apiVersion` and `kind`.
 ///
 /// Two decoding paths: ``decode(_:from:)-(_,Data)`` for JSON Stowage wrote itself (fast), and
 /// ``decode(_:from:)-(_,JSONValue)`` for what users send, which reports every problem with its field path and
 /// lists the fields Stowage does not model.
 public enum APICodec {
-    /// Encodes `object` as compact Kubernetes JSON.
+    /// Encodes `object` as compact Kubernetes JSON: `apiVersion`, `kind`, then the object's fields; the members
+    /// of every nested object (structs and maps alike) sorted by key, so that equal objects always encode to the
+    /// same bytes. Uses the streaming ``JSONStreamEncoder`` (no intermediate tree, no Foundation coder).
+    /// - Throws: `EncodingError` when a value cannot be represented (a non-finite number).
     public static func encode<T: APIObject>(_ object: T) throws -> Data {
-        let body = try makeEncoder().encode(object)
-        var out = Data(capacity: body.count + 64)
-        out.append(contentsOf: "{\"apiVersion\":\"\(T.resource.apiVersion)\",\"kind\":\"\(T.resource.kind)\"".utf8)
-        if body.count > 2 { out.append(UInt8(ascii: ",")) }
-        out.append(body.dropFirst())
-        return out
+        var out: [UInt8] = []
+        out.reserveCapacity(1024)
+        out.append(contentsOf: "{\"apiVersion\":".utf8)
+        JSONBytes.appendString(T.resource.apiVersion, to: &out)
+        out.append(contentsOf: ",\"kind\":".utf8)
+        JSONBytes.appendString(T.resource.kind, to: &out)
+        let bodyStart = out.count
+        try encoder.encode(object, appendingTo: &out)
+        if out.count - bodyStart <= 2 {
+            out.removeSubrange(bodyStart...)
+            out.append(UInt8(ascii: "}"))
+        } else {
+            out[bodyStart] = UInt8(ascii: ",")
+        }
+        return Data(out)
     }
 
-    /// Encodes any value (a nested type, a list) as compact JSON with sorted keys.
+    /// Encodes any value (a nested type, a list) as compact JSON with every object's members sorted by key.
+    /// - Throws: `EncodingError` when a value cannot be represented (a non-finite number).
     public static func encodeValue<V: Encodable>(_ value: V) throws -> Data {
-        try makeEncoder().encode(value)
+        Data(try encoder.encode(value))
     }
 
     /// Encodes `object` as a ``JSONValue`` tree (for patches and printing).
@@ -32,7 +46,7 @@ public enum APICodec {
     /// fit, which means stored data is damaged.
     public static func decode<T: APIObject>(_ type: T.Type, from data: Data) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            return try JSONTreeDecoder().decode(T.self, from: data)
         } catch {
             throw APIError(.internalError, "stored \(T.resource.kind) cannot be decoded: \(error)")
         }
@@ -84,11 +98,7 @@ public enum APICodec {
         return DecodedAny(object: decoded.object, unknownFields: decoded.unknownFields)
     }
 
-    private static func makeEncoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    private static let encoder = JSONStreamEncoder(sortsKeys: true)
 }
 
 /// A decoded object of a known kind and the fields it carried that Stowage does not model.

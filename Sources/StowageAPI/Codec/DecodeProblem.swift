@@ -1,3 +1,4 @@
+import StowageJSON
 /// Why a JSON value does not decode into an API object: the field path and a message in Kubernetes' style
 /// (`spec.replicas: Invalid value: "three": expected an integer, found string`).
 public struct DecodeProblem: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import Yams
+import StowageJSON
 
 /// A problem in a manifest file, located as precisely as possible: file, document, line and column, and the
 /// field path. Its description reads `pvc.yaml:12:5: document 2: spec.resources.requests.storage: Invalid

@@ -1,4 +1,5 @@
 import Foundation
+import StowageJSON
 
 /// One object read from a manifest, with where it came from.
 public struct ManifestObject: Sendable {
@@ -73,10 +74,8 @@ public enum ManifestReader {
             do {
                 let value = try JSONParser.parse(text)
                 documents = [SourceDocument(index: 1, value: value, positions: [:], start: TextPosition(line: 1, column: 1))]
-            } catch let error as JSONSyntaxError {
-                throw ManifestError(file: file, document: 1, position: error.position, field: nil, message: "invalid JSON: \(error.message)")
             } catch {
-                throw ManifestError(file: file, document: 1, position: nil, field: nil, message: "\(error)")
+                throw ManifestError(file: file, document: 1, position: error.position, field: nil, message: "invalid JSON: \(error.message)")
             }
         } else {
             do {

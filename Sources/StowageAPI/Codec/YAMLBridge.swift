@@ -1,4 +1,5 @@
 import Yams
+import StowageJSON
 
 /// One YAML (or JSON) document turned into a ``JSONValue``, with the position of every field so that errors
 /// can point at a line.

@@ -1,4 +1,5 @@
 import Yams
+import StowageJSON
 
 /// Prints ``JSONValue`` trees as YAML, as `kubectl get -o yaml` does (block style, keys in the tree's order).
 public enum YAMLWriter {

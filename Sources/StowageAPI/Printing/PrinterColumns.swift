@@ -1,4 +1,5 @@
 import Foundation
+import StowageJSON
 
 /// The columns `kubectl get` shows for a kind (the same ones a `meta.k8s.io/v1` Table carries), computed from an
 /// object's JSON so that the CLI and the API server print identically.

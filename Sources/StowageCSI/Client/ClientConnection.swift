@@ -3,6 +3,7 @@ import Glibc
 #endif
 import Foundation
 import Synchronization
+import StowageJSON
 
 /// One client connection to a driver: many calls in flight, matched to answers by `id`.
 ///
@@ -178,7 +179,7 @@ enum ResponseID {
             }
             if digits > 0 && index < line.count && line[index] == UInt8(ascii: ",") { return value }
         }
-        guard let head = try? JSONValueDecoder().decode(Head.self, from: line), case .number(let id)? = head.id else {
+        guard let head = try? JSONTreeDecoder().decode(Head.self, from: line), case .number(let id)? = head.id else {
             return nil
         }
         return id

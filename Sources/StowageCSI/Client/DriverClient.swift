@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import StowageJSON
 
 /// A client for a driver's socket: typed calls for every RPC, pipelining, a small connection pool, per-call
 /// timeouts, and reconnection after the driver restarts.
@@ -69,7 +70,7 @@ public final class DriverClient: Sendable {
                                                            timeout: Duration? = nil) async throws -> Result {
         let encoded: [UInt8]
         do {
-            encoded = try JSONWriter.encode(params)
+            encoded = try JSONStreamEncoder().encode(params)
         } catch {
             throw DriverTransportError(.encodingFailed, method: method, detail: "cannot encode params: \(error)", cause: error).csiError
         }
@@ -131,7 +132,7 @@ public final class DriverClient: Sendable {
     static func decodeResponse<Result: Decodable>(_ line: [UInt8], method: String, as: Result.Type) throws -> Result {
         let envelope: ResponseEnvelope<Result>
         do {
-            envelope = try JSONValueDecoder().decode(ResponseEnvelope<Result>.self, from: line)
+            envelope = try JSONTreeDecoder().decode(ResponseEnvelope<Result>.self, from: line)
         } catch {
             throw DriverTransportError(.malformedResponse, method: method,
                 detail: "the driver's answer does not decode (\(Self.describe(error))): \(DriverTransportError.excerpt(line))",

@@ -1,4 +1,5 @@
 import Foundation
+import StowageJSON
 
 /// Measures what one call costs in JSON work alone (no I/O), for `stowage bench driver`.
 public enum CodecCost {
@@ -12,16 +13,16 @@ public enum CodecCost {
         }
         var params: [UInt8] = []
         var start = clock.now
-        for _ in 0..<iterations { params = try JSONWriter.encode(request) }
+        for _ in 0..<iterations { params = try JSONStreamEncoder().encode(request) }
         let requestEncode = micros(clock.now - start)
         let line = Array(JSONText.request(id: 42, method: R.method.rawValue, params: params).dropLast())
-        let decoder = JSONValueDecoder(userInfo: [IncomingRequest.tableKey: MethodTable.standard])
+        let decoder = JSONTreeDecoder(userInfo: [IncomingRequest.tableKey: MethodTable.standard])
         start = clock.now
         for _ in 0..<iterations { _ = try decoder.decode(IncomingRequest.self, from: line) }
         let requestDecode = micros(clock.now - start)
         var result: [UInt8] = []
         start = clock.now
-        for _ in 0..<iterations { result = try JSONWriter.encode(response) }
+        for _ in 0..<iterations { result = try JSONStreamEncoder().encode(response) }
         let responseEncode = micros(clock.now - start)
         let answer = JSONText.success(id: .number(42), result: result)
         start = clock.now

@@ -1,4 +1,5 @@
 import Foundation
+import StowageJSON
 
 /// A JSON-RPC request id: a number, a string, or `null` (only in responses to unparseable requests).
 public enum JSONRPCID: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -63,21 +64,7 @@ public struct JSONRPCErrorObject: Codable, Sendable, Equatable {
 /// Helpers that write the envelope text around an already-encoded `params`/`result` without re-encoding it.
 enum JSONText {
     /// `s` as a JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { JSONBytes.quoted(s) }
 
     /// `{"jsonrpc":"2.0","id":ID,"result":RESULT}\n`
     static func success(id: JSONRPCID, result: some Sequence<UInt8>) -> [UInt8] {

@@ -1,4 +1,5 @@
 import Foundation
+import StowageJSON
 
 /// A value that has a proto3 default ("zero value") and can be read the proto3-JSON way.
 ///
@@ -112,7 +113,8 @@ extension ProtoEnum {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)
     }
-    func writeJSON(to writer: Writer) { writer.writeString(rawValue) }
+    /// Writes the name as a JSON string (the streaming encoder's fast path).
+    public func appendJSON(to bytes: inout [UInt8]) { JSONBytes.appendString(rawValue, to: &bytes) }
 
     /// Whether this is one of the names this version of the protocol knows.
     public var isKnown: Bool { Self.names.contains(rawValue) }
@@ -124,3 +126,11 @@ public struct EmptyMessage: Codable, Sendable, Equatable {
 }
 
 extension Proto: Sendable where Value: Sendable {}
+
+// Enums carried by name skip `Encodable` in the streaming encoder.
+extension VolumeCapability.AccessMode.Mode: JSONStreamScalar {}
+extension PluginCapability.ServiceType: JSONStreamScalar {}
+extension PluginCapability.VolumeExpansionType: JSONStreamScalar {}
+extension ControllerServiceCapability.RPCType: JSONStreamScalar {}
+extension NodeServiceCapability.RPCType: JSONStreamScalar {}
+extension VolumeUsage.Unit: JSONStreamScalar {}

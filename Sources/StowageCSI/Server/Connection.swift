@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import StowageJSON
 
 /// One accepted connection of a `DriverServer`: decodes each line, runs the call as a task, writes the answer.
 ///
@@ -19,12 +20,12 @@ final class ServerConnection: IOLoopHandler, @unchecked Sendable {
     private let state = Mutex(State())
     private var loop: IOLoop!
     // Loop-thread only.
-    private let decoder: JSONValueDecoder
+    private let decoder: JSONTreeDecoder
 
     init(fd: Int32, number: Int, server: DriverServer) throws {
         self.number = number
         self.server = server
-        decoder = JSONValueDecoder(userInfo: [IncomingRequest.tableKey: MethodTable.standard])
+        decoder = JSONTreeDecoder(userInfo: [IncomingRequest.tableKey: MethodTable.standard])
         loop = try IOLoop(fd: fd, maxLineBytes: server.configuration.maxLineBytes, name: "stowage-csi-conn-\(number)", handler: self)
     }
 

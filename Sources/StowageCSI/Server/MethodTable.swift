@@ -1,4 +1,5 @@
 import Foundation
+import StowageJSON
 
 /// How the server decodes, runs and encodes one method; built once per server from the `Driver` requirements.
 struct MethodEntry: Sendable {
@@ -21,7 +22,7 @@ struct MethodEntry: Sendable {
             },
             invoke: { driver, params in
                 guard let request = params as? R else { throw CSIError(.internal, "params of the wrong type for \(R.method.rawValue)") }
-                return try JSONWriter.encode(try await body(driver, request))
+                return try JSONStreamEncoder().encode(try await body(driver, request))
             },
             secrets: { params in (params as? any CSIRequestWithSecrets).map { Array($0.secrets.values) } ?? [] }
         )

@@ -1,4 +1,5 @@
 import StowageAPI
+import StowageJSON
 
 /// A patch to apply to an object.
 public enum Patch: Sendable, Hashable {

@@ -65,6 +65,7 @@ struct BenchListCommand: AsyncParsableCommand {
         try await directory.with { dir in
             print(try await StoreBenchmarks.listTime(directory: dir, objects: objects, rounds: rounds))
         }
+        print(try StoreBenchmarks.codecCost())
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import StowageAPI
+import StowageJSON
 
 /// Prints objects as kubectl does: a table (`-o wide` adds columns), YAML, JSON, or `kind/name` lines.
 enum OutputFormat: String, CaseIterable {

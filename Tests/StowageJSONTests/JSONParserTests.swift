@@ -1,5 +1,5 @@
 import Testing
-@testable import StowageAPI
+@testable import StowageJSON
 
 @Suite("JSON parser and writer")
 struct JSONParserTests {
@@ -43,5 +43,39 @@ struct JSONParserTests {
         } throws: { error in
             "\(error)".contains("nesting deeper than 512 levels")
         }
+    }
+}
+
+@Suite("JSON parser on hostile and exact input")
+struct JSONParserStrictnessTests {
+    @Test(arguments: ["", "{", "[1,]", "{\"a\"}", "01", "1.", "-", "\"\\x\"", "\"a\u{1}b\"", "tru", "{} x", "[\"\\ud800\"", "1e"])
+    func rejectsWhatIsNotJSON(_ text: String) {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test func limitsNestingAndKeepsNumbersExact() throws {
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(repeating: UInt8(ascii: "["), count: 100_000)) }
+        let nested = String(repeating: "[", count: 500) + String(repeating: "]", count: 500)
+        guard case .array = try JSONParser.parse(nested) else { Issue.record("500 levels must parse"); return }
+        #expect(try JSONParser.parse("-9223372036854775808") == .number("-9223372036854775808"))
+        #expect(try JSONParser.parse(#""a\"\\\/\n\u00e9\ud83d\ude00""#) == .string("a\"\\/\né😀"))
+    }
+
+    @Test func rejectsInvalidUTF8WithTheStringsPosition() {
+        let bytes: [UInt8] = Array(#"{"name":""#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
+        #expect {
+            _ = try JSONParser.parse(bytes)
+        } throws: { error in
+            guard let error = error as? JSONSyntaxError else { return false }
+            return error.message == "invalid UTF-8 in a string" && error.offset == 8 && error.position == TextPosition(line: 1, column: 9)
+        }
+    }
+
+    @Test func parsesFromDataSlicesAndRawBuffers() throws {
+        let text = #"  {"a":[1,"two",{"b":null}]}  "#
+        let expected = try JSONParser.parse(text)
+        #expect(try JSONParser.parse(Array(text.utf8)[...]) == expected)
+        #expect(try Array(text.utf8).withUnsafeBytes { try JSONParser.parse($0) } == expected)
+        #expect(try JSONParser.parse(text.utf8.lazy.map { $0 }) == expected)
     }
 }

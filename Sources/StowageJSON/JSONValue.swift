@@ -49,16 +49,21 @@ public enum JSONValue: Sendable, Hashable {
 public struct JSONObject: Sendable, Hashable, Sequence {
     /// One member.
     public struct Member: Sendable, Hashable {
+        /// The member's name.
         public var key: String
+        /// The member's value.
         public var value: JSONValue
+        /// A member `key: value`.
         public init(key: String, value: JSONValue) {
             self.key = key
             self.value = value
         }
     }
 
+    /// The members in document (or insertion) order.
     public private(set) var members: [Member]
 
+    /// An object with `members`, in order (keys are expected to be distinct).
     public init(_ members: [Member] = []) { self.members = members }
 
     /// Builds an object from key-value pairs, in order.
@@ -66,8 +71,11 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         self.members = pairs.map { Member(key: $0.key, value: $0.value) }
     }
 
+    /// The keys, in order.
     public var keys: [String] { members.map(\.key) }
+    /// The number of members.
     public var count: Int { members.count }
+    /// Whether the object has no members.
     public var isEmpty: Bool { members.isEmpty }
 
     /// The value of `key`; setting nil removes the member, setting a new key appends it.
@@ -82,5 +90,6 @@ public struct JSONObject: Sendable, Hashable, Sequence {
         }
     }
 
+    /// Iterates the members in order.
     public func makeIterator() -> IndexingIterator<[Member]> { members.makeIterator() }
 }
