@@ -11,19 +11,13 @@ struct ApplyCommand: AsyncParsableCommand {
         abstract: "Create or update objects from manifest files (YAML or JSON, multi-document, `-` for stdin).",
         discussion: "Every file is read, defaulted and validated before anything is written: an error anywhere leaves the store untouched.")
 
-    @Option(name: .customShort("f"), help: ArgumentHelp("A manifest file; repeat for several.", valueName: "file"))
-    var files: [String] = []
+    @OptionGroup var manifests: ManifestFileOptions
 
     @OptionGroup var state: StateOptions
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one manifest with -f FILE") }
-    }
-
     func run() async throws {
         try await CommandErrors.reporting {
-            let objects = try ManifestApplier.load(files)
-            for item in objects { for warning in item.warnings { FileHandle.standardError.write(Data("Warning: \(warning)\n".utf8)) } }
+            let objects = try manifests.load()
             let cluster = try await state.openCluster()
             for outcome in try await ManifestApplier(cluster: cluster).apply(objects) { print(outcome.line) }
             await cluster.store.close()

@@ -14,22 +14,16 @@ struct UpCommand: AsyncParsableCommand {
             then prints each change as it happens. With --once it prints the objects and exits.
             """)
 
-    @Option(name: .customShort("f"), help: ArgumentHelp("A manifest file; repeat for several.", valueName: "file"))
-    var files: [String] = []
+    @OptionGroup var manifests: ManifestFileOptions
 
     @Flag(help: "Print the objects after applying and exit instead of watching.")
     var once = false
 
     @OptionGroup var state: StateOptions
 
-    func validate() throws {
-        if files.isEmpty { throw ValidationError("give at least one manifest with -f FILE") }
-    }
-
     func run() async throws {
         try await CommandErrors.reporting {
-            let objects = try ManifestApplier.load(files)
-            for item in objects { for warning in item.warnings { FileHandle.standardError.write(Data("Warning: \(warning)\n".utf8)) } }
+            let objects = try manifests.load()
             let cluster = try await state.openCluster()
             print("stowage: state in \(state.resolvedDirectory)")
             for outcome in try await ManifestApplier(cluster: cluster).apply(objects) { print(outcome.line) }
