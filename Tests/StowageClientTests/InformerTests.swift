@@ -9,7 +9,7 @@ import StowageJSON
 struct InformerTests {
     @Test func listsThenFollowsChangesIntoAnIndexedCache() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let cluster = temporary.cluster
         _ = try await cluster.create(Namespace(metadata: ObjectMeta(name: "a", labels: ["team": "red"])))
         let informer = Informer<Namespace>(cluster: cluster, indexes: ["team": { [$0.metadata.labels?["team"] ?? ""] }])
@@ -45,7 +45,7 @@ struct InformerTests {
 struct StandardIndexTests {
     @Test func podsAreFoundByNodeAndByClaimAndClaimsByVolume() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let cluster = temporary.cluster
         let pods = Informer<Pod>(cluster: cluster, indexes: [
             StandardIndexes.podsByNode: StandardIndexes.nodeName(of:),

@@ -9,7 +9,7 @@ import StowageJSON
 struct LocalClusterTests {
     @Test func bootstrapCreatesTheDefaultNamespaceOnce() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         try await temporary.cluster.bootstrap()
         let namespaces = try await temporary.cluster.listAll(Namespace.self)
         #expect(namespaces.map { $0.metadata.name } == ["default"])
@@ -18,7 +18,7 @@ struct LocalClusterTests {
 
     @Test func createAssignsIdentityAndRefusesDuplicates() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let cluster = temporary.cluster
         let created = try await cluster.create(Namespace(metadata: ObjectMeta(name: "team-a")))
         #expect(created.metadata.uid?.isEmpty == false)
@@ -31,7 +31,7 @@ struct LocalClusterTests {
 
     @Test func invalidObjectsAreRefusedWithFieldCauses() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         do {
             _ = try await temporary.cluster.create(Namespace(metadata: ObjectMeta()))
             Issue.record("an unnamed namespace was accepted")
@@ -45,7 +45,7 @@ struct LocalClusterTests {
 
     @Test func dryRunStoresNothing() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let result = try await temporary.cluster.create(Namespace(metadata: ObjectMeta(name: "dry")), options: WriteOptions(dryRun: true))
         #expect(result.status?.phase == "Active")
         #expect(try await temporary.cluster.getIfPresent(Namespace.self, ObjectKey(name: "dry")) == nil)
@@ -53,7 +53,7 @@ struct LocalClusterTests {
 
     @Test func staleUpdateConflictsAndUnconditionalUpdateWins() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let cluster = temporary.cluster
         let created = try await cluster.create(Namespace(metadata: ObjectMeta(name: "n")))
         var first = created
@@ -70,7 +70,7 @@ struct LocalClusterTests {
 
     @Test func mergePatchAddsAndRemovesFields() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let cluster = temporary.cluster
         _ = try await cluster.create(Namespace(metadata: ObjectMeta(name: "p", labels: ["keep": "1", "drop": "2"])))
         let patch = try JSONParser.parse(#"{"metadata":{"labels":{"drop":null,"new":"3"}}}"#)
@@ -84,7 +84,7 @@ struct LocalClusterTests {
 
     @Test func watchFromAListRevisionSeesLaterChangesOnly() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let cluster = temporary.cluster
         _ = try await cluster.create(Namespace(metadata: ObjectMeta(name: "before")))
         let list = try await cluster.list(Namespace.self, ListOptions())
@@ -97,7 +97,7 @@ struct LocalClusterTests {
 
     @Test func badResourceVersionIsABadRequest() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         await #expect(throws: APIError.badRequest("invalid resourceVersion \"abc\": must be a non-negative integer")) {
             _ = try await temporary.cluster.watch(Namespace.self, WatchOptions(resourceVersion: "abc"))
         }
@@ -108,7 +108,7 @@ struct LocalClusterTests {
 struct LocalClusterSelectorTests {
     @Test func listFiltersByLabelAndFieldSelectors() async throws {
         let temporary = try await TemporaryCluster.make()
-        defer { Task { await temporary.close() } }
+        defer { temporary.discard() }
         let cluster = temporary.cluster
         for (name, env) in [("a", "dev"), ("b", "prod"), ("c", "test")] {
             _ = try await cluster.create(Namespace(metadata: ObjectMeta(name: name, labels: ["env": env])))

@@ -20,6 +20,14 @@ struct TemporaryCluster {
         await cluster.store.close()
         try? FileManager.default.removeItem(atPath: directory)
     }
+
+    /// For `defer`: removes the directory at once (open SQLite files are unlinked, not leaked) and closes the
+    /// store in the background.
+    func discard() {
+        try? FileManager.default.removeItem(atPath: directory)
+        let store = cluster.store
+        Task { await store.close() }
+    }
 }
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
