@@ -11,6 +11,45 @@ public enum JSONWriter {
     /// The compact JSON text of `value`.
     public static func string(_ value: JSONValue) -> String { String(decoding: bytes(value), as: UTF8.self) }
 
+    /// The JSON text of `value` for people: one member or element per line, indented by `indent` spaces per
+    /// level (as `kubectl get -o json` prints). Numbers keep their text and members their order.
+    public static func indentedString(_ value: JSONValue, indent: Int = 4) -> String {
+        var out: [UInt8] = []
+        writeIndented(value, level: 0, indent: indent, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func writeIndented(_ value: JSONValue, level: Int, indent: Int, into out: inout [UInt8]) {
+        func newline(_ depth: Int) {
+            out.append(UInt8(ascii: "\n"))
+            out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * indent))
+        }
+        switch value {
+        case .array(let items) where !items.isEmpty:
+            out.append(UInt8(ascii: "["))
+            for (position, item) in items.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                newline(level + 1)
+                writeIndented(item, level: level + 1, indent: indent, into: &out)
+            }
+            newline(level)
+            out.append(UInt8(ascii: "]"))
+        case .object(let object) where !object.isEmpty:
+            out.append(UInt8(ascii: "{"))
+            for (position, member) in object.members.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                newline(level + 1)
+                JSONBytes.appendString(member.key, to: &out)
+                out.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+                writeIndented(member.value, level: level + 1, indent: indent, into: &out)
+            }
+            newline(level)
+            out.append(UInt8(ascii: "}"))
+        default:
+            write(value, into: &out)
+        }
+    }
+
     /// Appends the compact JSON text of `value` to `out`.
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {

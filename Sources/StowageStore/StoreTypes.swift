@@ -116,7 +116,6 @@ public enum DeleteOutcome<T: APIObject>: Sendable {
 
 /// Failures of the store itself (as opposed to ``APIError``s about objects).
 public enum StoreError: Error, Sendable, CustomStringConvertible {
-    case notImplemented
     /// Another process holds the state directory.
     case locked(directory: String, holderPID: Int32?)
     /// SQLite or the file system failed.
@@ -126,7 +125,6 @@ public enum StoreError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .notImplemented: return "not implemented"
         case .locked(let directory, let pid):
             return "state directory \(directory) is in use by another stowage process" + (pid.map { " (pid \($0))" } ?? "")
         case .database(let operation, let underlying): return "store: \(operation) failed: \(underlying)"

@@ -31,12 +31,6 @@ public enum APICodec {
         return Data(out)
     }
 
-    /// Encodes any value (a nested type, a list) as compact JSON with every object's members sorted by key.
-    /// - Throws: `EncodingError` when a value cannot be represented (a non-finite number).
-    public static func encodeValue<V: Encodable>(_ value: V) throws -> Data {
-        Data(try encoder.encode(value))
-    }
-
     /// Encodes `object` as a ``JSONValue`` tree (for patches and printing).
     public static func tree<T: APIObject>(_ object: T) throws -> JSONValue {
         try JSONParser.parse(encode(object))

@@ -13,11 +13,6 @@ public struct DecodeProblem: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String { field.isEmpty ? message : "\(field): \(message)" }
 
-    /// An ``APIError`` BadRequest for an HTTP body.
-    public func apiError(kind: String) -> APIError {
-        APIError(.badRequest, "\(kind) in body is invalid: \(description)")
-    }
-
     init(_ error: DecodingError, in root: JSONValue) {
         switch error {
         case .typeMismatch(_, let context):

@@ -67,19 +67,19 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// `persistentvolumeclaims "data" not found`.
     public static func notFound(_ resource: APIResource, _ name: String) -> APIError {
-        APIError(.notFound, "\(resource.storageKeyForMessages) \"\(name)\" not found",
+        APIError(.notFound, "\(resource.storageKey) \"\(name)\" not found",
                  group: resource.group, kind: resource.plural, name: name)
     }
 
     /// `persistentvolumeclaims "data" already exists`.
     public static func alreadyExists(_ resource: APIResource, _ name: String) -> APIError {
-        APIError(.alreadyExists, "\(resource.storageKeyForMessages) \"\(name)\" already exists",
+        APIError(.alreadyExists, "\(resource.storageKey) \"\(name)\" already exists",
                  group: resource.group, kind: resource.plural, name: name)
     }
 
     /// Kubernetes' optimistic-concurrency conflict message.
     public static func conflict(_ resource: APIResource, _ name: String, _ detail: String = "the object has been modified; please apply your changes to the latest version and try again") -> APIError {
-        APIError(.conflict, "Operation cannot be fulfilled on \(resource.storageKeyForMessages) \"\(name)\": \(detail)",
+        APIError(.conflict, "Operation cannot be fulfilled on \(resource.storageKey) \"\(name)\": \(detail)",
                  group: resource.group, kind: resource.plural, name: name)
     }
 
@@ -96,9 +96,4 @@ public struct APIError: Error, Sendable, Hashable, CustomStringConvertible {
 
     /// A malformed request.
     public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, message) }
-}
-
-extension APIResource {
-    /// How Kubernetes names a resource in messages: `persistentvolumeclaims`, `statefulsets.apps`.
-    public var storageKeyForMessages: String { storageKey }
 }

@@ -39,6 +39,6 @@ public struct APIResource: Sendable, Hashable {
     public var singular: String { kind.lowercased() }
 
     /// The key under which the store files objects of this kind (`persistentvolumeclaims` or
-    /// `statefulsets.apps`), unique across groups.
+    /// `statefulsets.apps`), unique across groups; also how Kubernetes names the resource in messages.
     public var storageKey: String { group.isEmpty ? plural : "\(plural).\(group)" }
 }

@@ -56,28 +56,30 @@ public struct LocalCluster: Cluster {
     }
 
     public func update<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
-        var object = object
-        Admission.normalizeNamespace(&object)
-        let key = ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
-        let old = try await store.get(T.self, key)
+        var (object, old) = try await prepareUpdate(object)
         object.applyDefaults()
         try Admission.validateUpdate(object, from: old)
-        if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = old.metadata.resourceVersion }
         if options.dryRun { return object }
         return try await store.update(object)
     }
 
     public func updateStatus<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
-        var object = object
-        Admission.normalizeNamespace(&object)
-        let key = ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
-        let old = try await store.get(T.self, key)
+        let (object, old) = try await prepareUpdate(object)
         var merged = old
         merged.takeStatus(from: object)
         try Admission.validateUpdate(merged, from: old)
         if options.dryRun { return merged }
-        if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = old.metadata.resourceVersion }
         return try await store.updateStatus(object)
+    }
+
+    /// Normalizes the namespace, reads the stored copy, and pins an unpinned update to the stored
+    /// resourceVersion, so the write fails with Conflict rather than land on a version validation never saw.
+    private func prepareUpdate<T: APIObject>(_ object: T) async throws -> (object: T, old: T) {
+        var object = object
+        Admission.normalizeNamespace(&object)
+        let old = try await store.get(T.self, ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? ""))
+        if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = old.metadata.resourceVersion }
+        return (object, old)
     }
 
     public func patch<T: APIObject>(_ type: T.Type, _ key: ObjectKey, _ patch: Patch, options: WriteOptions) async throws -> T {

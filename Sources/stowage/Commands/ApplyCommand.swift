@@ -44,4 +44,12 @@ enum CommandErrors {
 struct CommandFailure: Error, CustomStringConvertible {
     var description: String
     init(_ message: String) { self.description = message }
+
+    /// The kind a command-line argument names (`pvc`, `persistentvolumeclaims`), or kubectl's error for an unknown one.
+    static func kind(named name: String) throws -> any APIObject.Type {
+        guard let type = APIKinds.type(named: name) else {
+            throw CommandFailure("the server doesn't have a resource type \"\(name)\"")
+        }
+        return type
+    }
 }

@@ -20,9 +20,7 @@ struct DeleteCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        guard let type = APIKinds.type(named: kind) else {
-            throw CommandFailure("the server doesn't have a resource type \"\(kind)\"")
-        }
+        let type = try CommandFailure.kind(named: kind)
         try await CommandErrors.reporting {
             let cluster = try await state.openCluster()
             for name in names { print(try await delete(type, name, cluster: cluster)) }

@@ -33,9 +33,7 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var state: StateOptions
 
     func run() async throws {
-        guard let type = APIKinds.type(named: kind) else {
-            throw CommandFailure("the server doesn't have a resource type \"\(kind)\"")
-        }
+        let type = try CommandFailure.kind(named: kind)
         guard let format = OutputFormat(rawValue: output) else {
             throw CommandFailure("unable to match a printer suitable for the output format \"\(output)\", allowed formats are: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ","))")
         }

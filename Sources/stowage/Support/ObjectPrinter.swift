@@ -19,7 +19,7 @@ struct ObjectPrinter {
         case .json:
             let trees = try objects.map { try APICodec.tree($0) }
             let value: JSONValue = trees.count == 1 ? trees[0] : .object(JSONObject(["apiVersion": .string("v1"), "kind": .string("List"), "items": .array(trees)]))
-            return try prettyJSON(value) + "\n"
+            return JSONWriter.indentedString(value) + "\n"
         case .yaml:
             let trees = try objects.map { try APICodec.tree($0) }
             if trees.count == 1 { return try YAMLWriter.string(trees[0]) }
@@ -43,12 +43,5 @@ struct ObjectPrinter {
                 index == row.count - 1 ? cell : cell.padding(toLength: widths[index] + 3, withPad: " ", startingAt: 0)
             }.joined()
         }.joined(separator: "\n") + "\n"
-    }
-
-    private func prettyJSON(_ value: JSONValue) throws -> String {
-        let data = Data(JSONWriter.bytes(value))
-        let object = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        let pretty = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        return String(decoding: pretty, as: UTF8.self)
     }
 }
