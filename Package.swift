@@ -16,12 +16,18 @@ let package = Package(
         .library(name: "StowageClient", targets: ["StowageClient"]),
         .library(name: "StowageCSI", targets: ["StowageCSI"]),
         .library(name: "StowageDriverSanity", targets: ["StowageDriverSanity"]),
+        .library(name: "StowageLinux", targets: ["StowageLinux"]),
+        .executable(name: "stowage-hostpath", targets: ["HostPathDriver"]),
+        .executable(name: "stowage-emptydir", targets: ["EmptyDirDriver"]),
+        .executable(name: "stowage-loop", targets: ["LoopDriver"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // mkfs, fsck, resize2fs and xfs_growfs are the only programs the drivers run; stderr goes into errors.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // The one JSON implementation (parser, tree, writer, streaming encoder, tree decoder); Foundation only.
@@ -49,6 +55,21 @@ let package = Package(
         ),
         .target(name: "StowageCSI", dependencies: ["StowageJSON"], exclude: ["README.md"]),
         .target(name: "StowageDriverSanity", dependencies: ["StowageCSI"], exclude: ["README.md"]),
+        // Kernel headers Glibc does not expose (loop and filesystem ioctls); header-only, nothing linked.
+        .systemLibrary(name: "CLinuxLoop"),
+        // libblkid: what is on a device before anything formats it.
+        .systemLibrary(name: "CBlkid", pkgConfig: "blkid", providers: [.apt(["libblkid-dev"])]),
+        // Thin wrappers over Linux system calls for the drivers: mounts, loop devices, blkid, quotas, reflink,
+        // safe removal, durable files; errors name the call, the path and errno.
+        .target(
+            name: "StowageLinux",
+            dependencies: ["CLinuxLoop", "CBlkid", .product(name: "Subprocess", package: "swift-subprocess")],
+            exclude: ["README.md"]
+        ),
+        // The built-in drivers: each depends on the driver SDK and the Linux wrappers only.
+        .executableTarget(name: "HostPathDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/hostpath", exclude: ["README.md"]),
+        .executableTarget(name: "EmptyDirDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/emptydir", exclude: ["README.md"]),
+        .executableTarget(name: "LoopDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/loop", exclude: ["README.md"]),
         .target(
             name: "StowageBench",
             dependencies: ["StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI"]
@@ -70,5 +91,7 @@ let package = Package(
         .testTarget(name: "StowageCSITests", dependencies: ["StowageCSI", "StowageJSON"]),
         .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI"]),
         .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON"]),
+        .testTarget(name: "StowageLinuxTests", dependencies: ["StowageLinux"]),
+        .testTarget(name: "StowageDriversTests", dependencies: ["StowageCSI", "StowageDriverSanity", "StowageLinux"]),
     ]
 )
