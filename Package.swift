@@ -17,6 +17,7 @@ let package = Package(
         .library(name: "StowageCSI", targets: ["StowageCSI"]),
         .library(name: "StowageDriverSanity", targets: ["StowageDriverSanity"]),
         .library(name: "StowageLinux", targets: ["StowageLinux"]),
+        .library(name: "StowageServer", targets: ["StowageServer"]),
         .executable(name: "stowage-hostpath", targets: ["HostPathDriver"]),
         .executable(name: "stowage-emptydir", targets: ["EmptyDirDriver"]),
         .executable(name: "stowage-loop", targets: ["LoopDriver"]),
@@ -28,6 +29,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // mkfs, fsck, resize2fs and xfs_growfs are the only programs the drivers run; stderr goes into errors.
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The one JSON implementation (parser, tree, writer, streaming encoder, tree decoder); Foundation only.
@@ -50,6 +58,23 @@ let package = Package(
             dependencies: [
                 "StowageJSON", "StowageAPI", "StowageStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // The Kubernetes-compatible REST API (Hummingbird): routes, discovery, OpenAPI, auth, PKI, metrics.
+        .target(
+            name: "StowageServer",
+            dependencies: [
+                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             exclude: ["README.md"]
         ),
@@ -77,7 +102,8 @@ let package = Package(
         .executableTarget(
             name: "stowage",
             dependencies: [
-                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench",
+                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench", "StowageServer",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,6 +118,14 @@ let package = Package(
         .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI"]),
         .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON"]),
         .testTarget(name: "StowageLinuxTests", dependencies: ["StowageLinux"]),
+        .testTarget(
+            name: "StowageServerTests",
+            dependencies: [
+                "StowageServer", "StowageClient", "StowageStore", "StowageAPI", "StowageJSON",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "StowageDriversTests", dependencies: ["StowageCSI", "StowageDriverSanity", "StowageLinux"]),
     ]
 )

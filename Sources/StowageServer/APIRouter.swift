@@ -1,0 +1,37 @@
+import Hummingbird
+import Logging
+import StowageClient
+import StowageStore
+
+/// Everything the API routes need.
+public struct APIServerContext: Sendable {
+    /// The admission-checked cluster the REST verbs act on.
+    public var cluster: LocalCluster
+    /// The store underneath, for health checks and metrics.
+    public var store: Store { cluster.store }
+    /// Authentication for TCP listeners; nil means "trusted local socket, no authentication".
+    public var authenticator: Authenticator?
+    public var logger: Logger
+
+    public init(cluster: LocalCluster, authenticator: Authenticator? = nil, logger: Logger = Logger(label: "stowage.api")) {
+        self.cluster = cluster
+        self.authenticator = authenticator
+        self.logger = logger
+    }
+}
+
+/// Builds the router serving the Kubernetes API: metrics and authentication middleware first, then health,
+/// discovery and OpenAPI, then the resource routes.
+public enum APIRouter {
+    public static func make(_ context: APIServerContext) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        ObservabilityRoutes.addMiddleware(to: router, context)
+        if let authenticator = context.authenticator {
+            router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        }
+        ObservabilityRoutes.addRoutes(to: router, context)
+        DiscoveryRoutes.addRoutes(to: router, context)
+        RESTRoutes.addRoutes(to: router, context)
+        return router
+    }
+}
