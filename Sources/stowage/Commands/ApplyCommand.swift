@@ -13,14 +13,14 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var manifests: ManifestFileOptions
 
-    @OptionGroup var state: StateOptions
+    @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         try await CommandErrors.reporting {
             let objects = try manifests.load()
-            let cluster = try await state.openCluster()
-            for outcome in try await ManifestApplier(cluster: cluster).apply(objects) { print(outcome.line) }
-            await cluster.store.close()
+            try await connection.withCluster { cluster in
+                for outcome in try await ManifestApplier(cluster: cluster).apply(objects) { print(outcome.line) }
+            }
         }
     }
 }
@@ -36,6 +36,10 @@ enum CommandErrors {
             throw CommandFailure("\(error.message) (\(error.reason.rawValue))")
         } catch let error as StoreError {
             throw CommandFailure("\(error)")
+        } catch let error as ClusterConnectionError {
+            throw CommandFailure("\(error)")
+        } catch let error as JSONPathTemplate.ParseError {
+            throw CommandFailure("error parsing jsonpath: \(error)")
         }
     }
 }

@@ -3,11 +3,11 @@ import Foundation
 import StowageAPI
 import StowageClient
 
-/// `stowage get KIND [NAME...]`: show objects as kubectl does.
+/// `stowage get KIND [NAME...]`: show objects as kubectl does; `-w` follows changes.
 struct GetCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "get",
-        abstract: "Show objects of a kind (pvc, pv, sc, pod, sts, ns, ev, ...), as a table, YAML or JSON.")
+        abstract: "Show objects of a kind (pvc, pv, sc, pod, sts, ns, ev, ...), as a table, YAML, JSON or a JSONPath template.")
 
     @Argument(help: ArgumentHelp("The kind: a plural, singular or short name (pvc, persistentvolumeclaims).", valueName: "kind"))
     var kind: String
@@ -27,36 +27,59 @@ struct GetCommand: AsyncParsableCommand {
     @Option(name: .customLong("field-selector"), help: "A field selector, e.g. status.phase=Bound.")
     var fieldSelector: String?
 
-    @Option(name: [.customShort("o"), .customLong("output")], help: "table, wide, yaml, json or name.")
+    @Option(name: [.customShort("o"), .customLong("output")], help: "table, wide, yaml, json, name, or jsonpath=TEMPLATE.")
     var output: String = "table"
 
-    @OptionGroup var state: StateOptions
+    @Flag(name: [.customShort("w"), .customLong("watch")], help: "After listing, print each change as it happens (Ctrl-C to stop).")
+    var watch = false
+
+    @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         let type = try CommandFailure.kind(named: kind)
-        guard let format = OutputFormat(rawValue: output) else {
-            throw CommandFailure("unable to match a printer suitable for the output format \"\(output)\", allowed formats are: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ","))")
-        }
         try await CommandErrors.reporting {
-            let cluster = try await state.openCluster()
-            let text = try await render(type, cluster: cluster, format: format)
-            await cluster.store.close()
-            print(text, terminator: "")
+            let printer = try ObjectPrinter.parse(output: output, showNamespace: allNamespaces && type.resource.namespaced)
+            try await connection.withCluster { cluster in
+                try await show(type, cluster: cluster, printer: printer)
+            }
         }
     }
 
-    private func render<T: APIObject>(_ type: T.Type, cluster: LocalCluster, format: OutputFormat) async throws -> String {
+    private func show<T: APIObject>(_ type: T.Type, cluster: any Cluster, printer: ObjectPrinter) async throws {
         let scope = T.resource.namespaced && !allNamespaces ? namespace : nil
-        var objects: [T]
+        var objects: [T] = []
+        var revision = ""
         if names.isEmpty {
-            objects = try await cluster.listAll(type, namespace: scope, labelSelector: selector, fieldSelector: fieldSelector)
+            var options = ListOptions(namespace: scope, labelSelector: selector, fieldSelector: fieldSelector, limit: 500)
+            repeat {
+                let page = try await cluster.list(type, options)
+                objects += page.items
+                revision = page.resourceVersion
+                options.continueToken = page.continueToken
+            } while options.continueToken != nil
         } else {
-            objects = []
             for name in names { objects.append(try await cluster.get(type, ObjectKey(namespace: scope ?? namespace, name: name))) }
+            revision = objects.compactMap(\.metadata.resourceVersion).max { (Int64($0) ?? 0) < (Int64($1) ?? 0) } ?? ""
         }
-        if objects.isEmpty, format == .table || format == .wide {
-            return T.resource.namespaced && !allNamespaces ? "No resources found in \(namespace) namespace.\n" : "No resources found\n"
+        let isTable = printer.jsonPath == nil && (printer.format == .table || printer.format == .wide)
+        if objects.isEmpty, isTable, !watch {
+            FileHandle.standardError.write(Data((T.resource.namespaced && !allNamespaces ? "No resources found in \(namespace) namespace.\n" : "No resources found\n").utf8))
+            return
         }
-        return try ObjectPrinter(format: format, showNamespace: allNamespaces && T.resource.namespaced).render(objects)
+        if !objects.isEmpty || !isTable {
+            print(try printer.render(objects, single: names.count == 1 && !watch), terminator: "")
+        }
+        guard watch else { return }
+        fflush(nil)
+        var rowPrinter = printer
+        rowPrinter.includeHeader = objects.isEmpty
+        let wanted = Set(names)
+        let events = try await cluster.watch(type, WatchOptions(namespace: scope, labelSelector: selector, fieldSelector: fieldSelector, resourceVersion: revision))
+        for try await event in events {
+            if !wanted.isEmpty, !wanted.contains(event.object.metadata.name ?? "") { continue }
+            print(try rowPrinter.render([event.object], single: true), terminator: "")
+            fflush(nil)
+            rowPrinter.includeHeader = false
+        }
     }
 }

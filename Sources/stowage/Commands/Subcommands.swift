@@ -7,7 +7,10 @@ extension StowageCommand {
             UpCommand.self,
             ApplyCommand.self,
             GetCommand.self,
+            DescribeCommand.self,
             DeleteCommand.self,
+            WaitCommand.self,
+            VersionCommand.self,
             DriverCommand.self,
             BenchCommand.self,
         ]

@@ -5,7 +5,7 @@ import StowageClient
 /// Applies manifest files all-or-nothing up front: every file is read and every object defaulted and validated
 /// before the first write, so a typo in the last document leaves nothing half-applied.
 struct ManifestApplier {
-    let cluster: LocalCluster
+    let cluster: any Cluster
 
     /// One line of what happened to an object, as kubectl prints it (`persistentvolumeclaim/data created`).
     struct Outcome {
