@@ -25,12 +25,14 @@ struct ApplyGetTests {
     @Test func applyCreatesThenLeavesUnchangedThenConfigures() throws {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
+        let server = try ServerProcess(runner: cli)
+        defer { server.stop() }
         let path = try cli.file("claims.yaml", Self.claims)
         let first = try cli.run(["apply", "-f", path])
         #expect(first.status == 0, "\(first.stderr)")
-        #expect(first.stdout == "persistentvolumeclaim/data created\nstorageclass/fast created\n")
+        #expect(first.stdout == "persistentvolumeclaim/data created\nstorageclass.storage.k8s.io/fast created\n")
         let again = try cli.run(["apply", "-f", path])
-        #expect(again.stdout == "persistentvolumeclaim/data unchanged\nstorageclass/fast unchanged\n")
+        #expect(again.stdout == "persistentvolumeclaim/data unchanged\nstorageclass.storage.k8s.io/fast unchanged\n")
         let changed = try cli.file("changed.yaml", Self.claims.replacingOccurrences(of: "{app: web}", with: "{app: db}"))
         #expect(try cli.run(["apply", "-f", changed]).stdout.hasPrefix("persistentvolumeclaim/data configured\n"))
 
@@ -52,7 +54,7 @@ struct ApplyGetTests {
         #expect(try cli.run(["get", "pvc", "-l", "app=db", "-o", "name"]).stdout == "persistentvolumeclaim/data\n")
 
         let deleted = try cli.run(["delete", "sc", "fast"])
-        #expect(deleted.stdout == "storageclass \"fast\" deleted\n")
+        #expect(deleted.stdout == "storageclass.storage.k8s.io \"fast\" deleted\n")
         let missing = try cli.run(["get", "sc", "fast"])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains(#"storageclasses.storage.k8s.io "fast" not found"#))
@@ -61,6 +63,8 @@ struct ApplyGetTests {
     @Test func aBadDocumentLeavesNothingWrittenAndSaysWhere() throws {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
+        let server = try ServerProcess(runner: cli)
+        defer { server.stop() }
         let bad = Self.claims + """
 
         ---
@@ -90,6 +94,8 @@ struct ApplyGetTests {
     @Test func unknownFieldsAreWarnedAboutAndDropped() throws {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
+        let server = try ServerProcess(runner: cli)
+        defer { server.stop() }
         let path = try cli.file("extra.yaml", Self.claims.replacingOccurrences(of: "  accessModes:", with: "  colour: blue\n  accessModes:"))
         let result = try cli.run(["apply", "-f", path])
         #expect(result.status == 0)
@@ -105,5 +111,54 @@ struct ApplyGetTests {
         #expect(kind.stderr.contains(#"the server doesn't have a resource type "deployments""#))
         let format = try cli.run(["get", "pvc", "-o", "xml"])
         #expect(format.stderr.contains(#"unable to match a printer suitable for the output format "xml""#))
+    }
+
+    @Test func withoutAServerTheCommandSaysWhatToDo() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let result = try cli.run(["get", "pvc"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("no Stowage server is running at unix://\(cli.stateDirectory)/api.sock"), "\(result.stderr)")
+        #expect(result.stderr.contains("stowage serve"))
+    }
+
+    @Test func describeWaitVersionJSONPathAndWatch() throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let server = try ServerProcess(runner: cli)
+        defer { server.stop() }
+        let path = try cli.file("claims.yaml", Self.claims)
+        #expect(try cli.run(["apply", "-f", path]).status == 0)
+
+        let version = try cli.run(["version"])
+        #expect(version.status == 0, "\(version.stderr)")
+        #expect(version.stdout.contains("Client Version: v"))
+        #expect(version.stdout.contains("Server Version: v1."))
+
+        #expect(try cli.run(["get", "pvc", "data", "-o", "jsonpath={.spec.resources.requests.storage}"]).stdout == "1Gi")
+        #expect(try cli.run(["get", "pvc", "-o", "jsonpath={range .items[*]}{.metadata.name}:{.metadata.labels.app}{\"\\n\"}{end}"]).stdout == "data:web\n")
+
+        let described = try cli.run(["describe", "pvc", "data"])
+        #expect(described.status == 0, "\(described.stderr)")
+        #expect(described.stdout.contains("Name:"))
+        #expect(described.stdout.contains("Status:        Pending") || described.stdout.contains("Pending"))
+        #expect(described.stdout.contains("Events:"))
+
+        // wait returns when another client sets the phase; get -w prints the change.
+        let watch = try cli.start(["get", "pvc", "data", "-w"])
+        defer { watch.terminate(); watch.waitUntilExit() }
+        let waiter = try cli.start(["wait", "pvc/data", "--for=jsonpath={.status.phase}=Bound", "--timeout=30s"])
+        let patched = try server.kubectl(["patch", "pvc", "data", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Bound"}}"#])
+        #expect(patched.status == 0, "\(patched.stderr)")
+        waiter.waitUntilExit()
+        #expect(waiter.terminationStatus == 0)
+        #expect(String(decoding: (waiter.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                == "persistentvolumeclaim/data condition met\n")
+        let streamed = try KubectlAcceptanceTests.readUntil(watch, contains: "Bound", seconds: 30)
+        #expect(streamed.contains("Bound"), "get -w printed: \(streamed)")
+
+        let timedOut = try cli.run(["wait", "pvc/data", "--for=jsonpath={.status.phase}=Lost", "--timeout=1s"])
+        #expect(timedOut.status != 0)
+        #expect(timedOut.stderr.contains("timed out waiting for the condition on persistentvolumeclaims/data"))
     }
 }

@@ -57,7 +57,7 @@ struct DeleteCommand: AsyncParsableCommand {
 
     private func delete<T: APIObject>(_ type: T.Type, _ key: ObjectKey, cluster: any Cluster, limit: Duration) async throws -> String {
         let outcome = try await cluster.delete(type, key, options: DeleteOptions(propagationPolicy: "Background"))
-        let line = "\(T.resource.singular) \"\(key.name)\" deleted"
+        let line = "\(T.resource.kubectlName) \"\(key.name)\" deleted"
         guard case .pending(let object) = outcome else { return line }
         if wait {
             try await WaitCommand.untilGone(type, key, uid: object.metadata.uid, cluster: cluster, limit: limit)

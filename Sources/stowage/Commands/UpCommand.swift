@@ -64,7 +64,7 @@ struct UpCommand: AsyncParsableCommand {
         for try await event in try await cluster.watch(type, WatchOptions(resourceVersion: revision)) {
             let tree = try APICodec.tree(event.object)
             let phase = PrinterColumns.text(at: "status.phase", in: tree)
-            print("\(T.resource.singular)/\(event.object.metadata.name ?? "") \(event.type.rawValue.lowercased())\(phase.isEmpty ? "" : " (\(phase))")")
+            print("\(T.resource.kubectlName)/\(event.object.metadata.name ?? "") \(event.type.rawValue.lowercased())\(phase.isEmpty ? "" : " (\(phase))")")
             fflush(nil)
         }
     }

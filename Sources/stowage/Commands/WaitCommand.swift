@@ -44,7 +44,7 @@ struct WaitCommand: AsyncParsableCommand {
 
     private func waitFor<T: APIObject>(_ type: T.Type, _ name: String, goal: WaitGoal, cluster: any Cluster, limit: Duration) async throws {
         let key = ObjectKey(namespace: T.resource.namespaced ? namespace : nil, name: name)
-        let label = "\(T.resource.singular)/\(name)"
+        let label = "\(T.resource.kubectlName)/\(name)"
         if case .delete = goal {
             guard let object = try await cluster.getIfPresent(type, key) else { print("\(label) condition met"); return }
             try await Self.untilGone(type, key, uid: object.metadata.uid, cluster: cluster, limit: limit)

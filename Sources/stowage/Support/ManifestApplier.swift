@@ -49,11 +49,11 @@ struct ManifestApplier {
     private func apply<T: APIObject>(_ object: T) async throws -> Outcome {
         var object = object
         Admission.normalizeNamespace(&object)
-        let name = "\(T.resource.singular)/\(object.metadata.name ?? "")"
+        let name = "\(T.resource.kubectlName)/\(object.metadata.name ?? "")"
         let key = ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? "")
         if (object.metadata.name ?? "").isEmpty {
             let created = try await cluster.create(object)
-            return Outcome(line: "\(T.resource.singular)/\(created.metadata.name ?? "") created")
+            return Outcome(line: "\(T.resource.kubectlName)/\(created.metadata.name ?? "") created")
         }
         guard let existing = try await cluster.getIfPresent(T.self, key) else {
             _ = try await cluster.create(object)

@@ -42,7 +42,7 @@ struct ObjectPrinter {
         }
         switch format {
         case .name:
-            return objects.map { "\(T.resource.singular)/\($0.metadata.name ?? "")\n" }.joined()
+            return objects.map { "\(T.resource.kubectlName)/\($0.metadata.name ?? "")\n" }.joined()
         case .json:
             let trees = try objects.map { try APICodec.tree($0) }
             let value: JSONValue = trees.count == 1 ? trees[0] : .object(JSONObject(["apiVersion": .string("v1"), "kind": .string("List"), "items": .array(trees)]))
@@ -73,4 +73,10 @@ struct ObjectPrinter {
             }.joined()
         }.joined(separator: "\n") + "\n"
     }
+}
+
+extension APIResource {
+    /// How kubectl names the kind in its messages: `persistentvolumeclaim`, `storageclass.storage.k8s.io`,
+    /// `statefulset.apps`.
+    var kubectlName: String { group.isEmpty ? singular : "\(singular).\(group)" }
 }
