@@ -26,12 +26,13 @@ public final class HTTPCluster: Cluster {
     public let requestTimeout: TimeAmount
 
     /// Sets up a connection pool for `endpoint`. Call `shutdown()` when done.
-    public init(endpoint: HTTPClusterEndpoint, requestTimeout: TimeAmount = .seconds(60)) throws {
+    /// `maximumConnections` bounds the keep-alive pool (each open watch holds one connection).
+    public init(endpoint: HTTPClusterEndpoint, requestTimeout: TimeAmount = .seconds(60), maximumConnections: Int = 64) throws {
         self.endpoint = endpoint
         self.requestTimeout = requestTimeout
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: nil)
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnections)
         switch endpoint.address {
         case .unixSocket(let path):
             let host = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path

@@ -1,0 +1,148 @@
+import Foundation
+import StowageAPI
+import StowageClient
+import StowageStore
+import Synchronization
+
+/// Benchmarks of the API server through its HTTP API (`stowage bench api`): what a client sees, TLS and JSON
+/// included.
+public enum APIBenchmarks {
+    public typealias LatencyFigures = StoreBenchmarks.LatencyFigures
+
+    /// Creates/s of small claims from `clients` concurrent tasks sharing one keep-alive pool.
+    public struct CreateFigures: Sendable, CustomStringConvertible {
+        public var creates: Int
+        public var clients: Int
+        public var elapsed: Duration
+        public var latency: LatencyFigures
+        public var perSecond: Double {
+            Double(creates) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        }
+        public var description: String {
+            String(format: "PVC creates through the API: %d from %d clients in %.2f s = %.0f creates/s\n", creates, clients,
+                   Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, perSecond) + "\(latency)"
+        }
+    }
+
+    /// A claim with a name of its own, as small as a real one.
+    static func claim(_ name: String, namespace: String) -> PersistentVolumeClaim {
+        PersistentVolumeClaim(name: name, namespace: namespace, request: Quantity(bytes: 1 << 30), storageClassName: "bench")
+    }
+
+    public static func createThroughput(_ cluster: any Cluster, creates: Int, clients: Int, prefix: String = "bench") async throws -> CreateFigures {
+        let next = TicketCounter()
+        let start = ContinuousClock.now
+        let samples = try await withThrowingTaskGroup(of: [Duration].self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    var latencies: [Duration] = []
+                    while true {
+                        let index = next.take()
+                        if index >= creates { return latencies }
+                        let begin = ContinuousClock.now
+                        _ = try await cluster.create(claim("\(prefix)-\(index)", namespace: "default"))
+                        latencies.append(ContinuousClock.now - begin)
+                    }
+                }
+            }
+            var all: [Duration] = []
+            for try await part in group { all += part }
+            return all
+        }
+        let elapsed = ContinuousClock.now - start
+        return CreateFigures(creates: creates, clients: clients, elapsed: elapsed,
+                             latency: LatencyFigures(label: "create latency under \(clients) clients", samples: samples))
+    }
+
+    /// Sequential gets of existing claims.
+    public static func getLatency(_ cluster: any Cluster, names: [String], samples: Int) async throws -> LatencyFigures {
+        var latencies: [Duration] = []
+        for index in 0..<samples {
+            let begin = ContinuousClock.now
+            _ = try await cluster.get(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: names[index % names.count]))
+            latencies.append(ContinuousClock.now - begin)
+        }
+        return LatencyFigures(label: "get latency (one client)", samples: latencies)
+    }
+
+    /// `watchers` watches of claims over HTTP; `writers` tasks create `events` claims as fast as they can; every
+    /// watcher must see every event. Latency is from each create's acknowledgement to each watcher's receipt.
+    public static func watchFanout(_ cluster: any Cluster, watchers: Int, events: Int, writers: Int, prefix: String = "watch") async throws -> LatencyFigures {
+        let base = ContinuousClock.now
+        func nanos() -> Int64 {
+            let elapsed = ContinuousClock.now - base
+            return elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000
+        }
+        let start = try await cluster.list(PersistentVolumeClaim.self, ListOptions(namespace: "default", limit: 1)).resourceVersion
+        var streams: [AsyncThrowingStream<WatchEvent<PersistentVolumeClaim>, any Error>] = []
+        for _ in 0..<watchers {
+            streams.append(try await cluster.watch(PersistentVolumeClaim.self, WatchOptions(namespace: "default", resourceVersion: start)))
+        }
+        let acknowledged = AcknowledgementTimes(count: events)
+        let received = try await withThrowingTaskGroup(of: [Int64]?.self) { group -> [[Int64]] in
+            for stream in streams {
+                group.addTask {
+                    var times = [Int64](repeating: -1, count: events)
+                    var seen = 0
+                    for try await event in stream where event.type == .added {
+                        guard let name = event.object.metadata.name, name.hasPrefix(prefix + "-"),
+                              let index = Int(name.dropFirst(prefix.count + 1)), index < events else { continue }
+                        times[index] = nanos()
+                        seen += 1
+                        if seen == events { break }
+                    }
+                    return times
+                }
+            }
+            let next = TicketCounter()
+            for _ in 0..<writers {
+                group.addTask {
+                    while true {
+                        let index = next.take()
+                        if index >= events { return nil }
+                        _ = try await cluster.create(claim("\(prefix)-\(index)", namespace: "default"))
+                        let now = nanos()
+                        acknowledged.record(index, now)
+                    }
+                }
+            }
+            var all: [[Int64]] = []
+            for try await times in group { if let times { all.append(times) } }
+            return all
+        }
+        let acks = acknowledged.snapshot()
+        var latencies: [Duration] = []
+        for times in received {
+            for index in 0..<events {
+                guard times[index] >= 0 else { throw BenchmarkError(message: "a watcher missed event \(index)") }
+                latencies.append(.nanoseconds(Swift.max(0, times[index] - acks[index])))
+            }
+        }
+        return LatencyFigures(label: "watch delivery to \(watchers) HTTP watchers of a \(events)-create burst (\(writers) writers), after acknowledgement",
+                              samples: latencies)
+    }
+
+    /// Resident memory of a process, from `/proc/<pid>/status` (VmRSS), in kB.
+    public static func residentKilobytes(pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        }
+        return nil
+    }
+}
+
+/// Hands out 0, 1, 2, … to concurrent tasks.
+public final class TicketCounter: Sendable {
+    private let counter = Atomic<Int>(0)
+    public init() {}
+    public func take() -> Int { counter.wrappingAdd(1, ordering: .relaxed).oldValue }
+}
+
+/// When each create was acknowledged, written by concurrent writers.
+final class AcknowledgementTimes: Sendable {
+    private let times: Mutex<[Int64]>
+    init(count: Int) { times = Mutex([Int64](repeating: 0, count: count)) }
+    func record(_ index: Int, _ nanos: Int64) { times.withLock { $0[index] = nanos } }
+    func snapshot() -> [Int64] { times.withLock { $0 } }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Foundation
+import StowageBench
+import StowageClient
+
+/// `stowage bench api`: a real `stowage serve` (a child process on a temporary state directory, HTTPS on a free
+/// port) measured from the client side: create throughput, get latency, watch fan-out, resident memory.
+struct BenchAPICommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "api",
+        abstract: "Create throughput, get latency and watch fan-out through HTTPS, and the server's resident memory.")
+
+    @Option(help: "Claims to create for the throughput figure.") var creates = 10_000
+    @Option(help: "Concurrent keep-alive clients.") var clients = 32
+    @Option(help: "Watchers for the fan-out figure.") var watchers = 100
+    @Option(help: "Creates in the watched burst.") var events = 10_000
+    @Option(help: "Objects of each kind (PVC and PV) for the loaded-memory figure.") var loaded = 10_000
+
+    func run() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stowage-bench-api-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try BenchServer(stateDirectory: directory)
+        defer { server.stop() }
+        print("server: pid \(server.process.processIdentifier), https://127.0.0.1:\(server.port)")
+        if let idle = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
+            print(String(format: "idle server resident memory: %.1f MiB", Double(idle) / 1024))
+        }
+        let cluster = try HTTPCluster(endpoint: Kubeconfig.endpoint(path: directory + "/kubeconfig"),
+                                      maximumConnections: max(clients, watchers) + 8)
+        do {
+            let figures = try await APIBenchmarks.createThroughput(cluster, creates: creates, clients: clients)
+            print(figures)
+            print(try await APIBenchmarks.getLatency(cluster, names: (0..<min(creates, 1000)).map { "bench-\($0)" }, samples: 2_000))
+            print(try await APIBenchmarks.watchFanout(cluster, watchers: watchers, events: events, writers: clients))
+            try await fill(cluster)
+            if let rss = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
+                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB", creates + events, loaded, Double(rss) / 1024))
+            }
+        } catch {
+            try? await cluster.shutdown()
+            throw error
+        }
+        try await cluster.shutdown()
+    }
+
+    /// Adds `loaded` PVs (the claims are already there) so memory is measured with both kinds populated.
+    private func fill(_ cluster: HTTPCluster) async throws {
+        let next = TicketCounter()
+        let total = loaded
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<clients {
+                group.addTask {
+                    while true {
+                        let index = next.take()
+                        if index >= total { return }
+                        _ = try await cluster.create(BenchVolumes.volume("bench-pv-\(index)"))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
+
+import StowageAPI
+import Synchronization
+
+/// Small PVs for benchmarks.
+enum BenchVolumes {
+    static func volume(_ name: String) -> PersistentVolume {
+        PersistentVolume(name: name, capacity: Quantity(bytes: 1 << 30), storageClassName: "bench",
+                         hostPath: HostPathVolumeSource(path: "/tmp/\(name)"))
+    }
+}
+
+/// A `stowage serve` child process for benchmarks.
+final class BenchServer {
+    let process = Process()
+    let port: Int
+
+    init(stateDirectory: String) throws {
+        port = try FreePort.find()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        process.arguments = ["serve", "--state-dir", stateDirectory, "--listen-address", "127.0.0.1:\(port)"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: stateDirectory + "/kubeconfig") || !FreePort.accepts(port) {
+            guard process.isRunning else { throw ValidationError("stowage serve exited with status \(process.terminationStatus)") }
+            guard Date() < deadline else { stop(); throw ValidationError("stowage serve did not become ready in 60 s") }
+            usleep(50_000)
+        }
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+/// Finding and probing TCP ports on 127.0.0.1.
+enum FreePort {
+    static func find() throws -> Int {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = loopback(port: 0)
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ValidationError("cannot find a free TCP port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(_ port: Int) -> Bool {
+        let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = loopback(port: port)
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    private static func loopback(port: Int) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        return address
+    }
+}
