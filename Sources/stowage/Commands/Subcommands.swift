@@ -5,6 +5,7 @@ extension StowageCommand {
     static var subcommandList: [any ParsableCommand.Type] {
         [
             UpCommand.self,
+            ServeCommand.self,
             ApplyCommand.self,
             GetCommand.self,
             DescribeCommand.self,

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import Logging
+import StowageClient
+import StowageServer
+
+/// `stowage serve`: the Kubernetes-compatible API on the state directory's socket and on TLS TCP.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the Kubernetes API: <state-dir>/api.sock (mode 0600) and HTTPS on 127.0.0.1:6443 (token or client certificate).",
+        discussion: """
+            On first start it creates a CA and serving certificate in <state-dir>/pki, an admin token, and \
+            <state-dir>/kubeconfig, so that `KUBECONFIG=<state-dir>/kubeconfig kubectl get pvc` works.
+            """)
+
+    @Option(name: .customLong("listen-address"), help: ArgumentHelp(
+        "A TCP address to serve HTTPS on (host:port; repeatable; port 0 picks a free port).", valueName: "address"))
+    var listenAddresses: [String] = []
+
+    @Option(name: .customLong("tls-san"), help: ArgumentHelp("An extra host name or IP address for the serving certificate (repeatable).", valueName: "name"))
+    var tlsSANs: [String] = []
+
+    @Option(name: .customLong("tokens-file"), help: ArgumentHelp("A static token file (token,user,uid,\"group1,group2\") with more users.", valueName: "file"))
+    var tokensFile: String?
+
+    @Option(name: .customLong("node-name"), help: ArgumentHelp("This machine's node name (default: the host name).", valueName: "name"))
+    var nodeName: String?
+
+    @OptionGroup var state: StateOptions
+
+    func run() async throws {
+        try await CommandErrors.reporting {
+            umask(0o077)
+            let cluster = try await state.openCluster()
+            let options = APIServerOptions(stateDirectory: state.resolvedDirectory,
+                                           listenAddresses: listenAddresses.isEmpty ? ["127.0.0.1:6443"] : listenAddresses,
+                                           tlsSubjectAlternativeNames: tlsSANs, tokensFile: tokensFile)
+            var logger = Logger(label: "stowage.api")
+            logger.logLevel = .warning
+            let runtime: APIServerRuntime
+            do {
+                runtime = try APIServerRuntime(options: options, cluster: cluster, logger: logger)
+            } catch {
+                await cluster.store.close()
+                throw CommandFailure("\(error)")
+            }
+            print("stowage: state in \(state.resolvedDirectory)")
+            print("stowage: serving unix://\(options.socketPath) and https on \(options.listenAddresses.joined(separator: ", "))")
+            print("stowage: KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
+            fflush(nil)
+            do {
+                try await runtime.run()
+            } catch {
+                await cluster.store.close()
+                throw CommandFailure("the API server stopped: \(error)")
+            }
+            await cluster.store.close()
+        }
+    }
+}
