@@ -1,8 +1,42 @@
 import Hummingbird
+import NIOCore
+import StowageAPI
+import StowageJSON
 
-/// `/version`, `/api`, `/apis`, per group-version resource lists, and `/openapi/v3`.
+/// `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>`, and the OpenAPI v3 documents. kubectl's
+/// request for aggregated discovery gets the legacy documents as plain JSON, which it then uses.
 enum DiscoveryRoutes {
     static func addRoutes(to router: Router<APIRequestContext>, _ context: APIServerContext) {
-        // Filled in by the discovery work (issue 3).
+        router.get("/version") { _, _ in json(DiscoveryDocuments.version()) }
+        router.get("/api") { _, _ in json(DiscoveryDocuments.coreVersions()) }
+        router.get("/apis") { _, _ in json(DiscoveryDocuments.groupList()) }
+        router.get("/api/v1") { _, _ in json(DiscoveryDocuments.resourceList(group: "", version: "v1")!) }
+        router.get("/apis/:group") { _, context in
+            let name = context.parameters.get("group") ?? ""
+            guard let entry = DiscoveryDocuments.groups().first(where: { $0.group == name }) else { return notFound() }
+            var document = DiscoveryDocuments.group(entry.group, entry.version)
+            if case .object(var members) = document {
+                members["kind"] = .string("APIGroup")
+                members["apiVersion"] = .string("v1")
+                document = .object(members)
+            }
+            return json(document)
+        }
+        router.get("/apis/:group/:version") { _, context in
+            guard let list = DiscoveryDocuments.resourceList(group: context.parameters.get("group") ?? "",
+                                                             version: context.parameters.get("version") ?? "") else { return notFound() }
+            return json(list)
+        }
+        OpenAPIRoutes.addRoutes(to: router)
+    }
+
+    static func json(_ value: JSONValue) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: JSONWriter.bytes(value))))
+    }
+
+    static func notFound() -> Response {
+        APIStatus.response(for: APIError(.notFound, "the server could not find the requested resource"))
     }
 }
