@@ -26,6 +26,7 @@ public enum APIRouter {
     public static func make(_ context: APIServerContext) -> Router<APIRequestContext> {
         let router = Router(context: APIRequestContext.self)
         ObservabilityRoutes.addMiddleware(to: router, context)
+        router.add(middleware: StatusMiddleware())
         if let authenticator = context.authenticator {
             router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
         }

@@ -34,12 +34,14 @@ public enum PrinterColumns {
                         let ns = text(at: "spec.claimRef.namespace", in: tree), name = text(at: "spec.claimRef.name", in: tree)
                         return name.isEmpty ? "" : "\(ns)/\(name)"
                     },
-                    .path("STORAGECLASS", "spec.storageClassName"), .path("REASON", "status.reason"),
+                    .path("STORAGECLASS", "spec.storageClassName"), volumeAttributesClass("spec.volumeAttributesClassName"),
+                    .path("REASON", "status.reason"),
                     .path("VOLUMEMODE", "spec.volumeMode", wide: true)]
         case "PersistentVolumeClaim":
             return [.path("STATUS", "status.phase"), .path("VOLUME", "spec.volumeName"),
                     .path("CAPACITY", "status.capacity.storage"), accessModes("status.accessModes"),
-                    .path("STORAGECLASS", "spec.storageClassName"), .path("VOLUMEMODE", "spec.volumeMode", wide: true)]
+                    .path("STORAGECLASS", "spec.storageClassName"), volumeAttributesClass("spec.volumeAttributesClassName"),
+                    .path("VOLUMEMODE", "spec.volumeMode", wide: true)]
         case "StorageClass":
             return [.path("PROVISIONER", "provisioner"), .path("RECLAIMPOLICY", "reclaimPolicy"),
                     .path("VOLUMEBINDINGMODE", "volumeBindingMode"),
@@ -97,6 +99,14 @@ public enum PrinterColumns {
         case .number(let text)?: return text
         case .bool(let flag)?: return flag ? "true" : "false"
         default: return ""
+        }
+    }
+
+    /// kubectl 1.32's VOLUMEATTRIBUTESCLASS column: the class, or `<unset>`.
+    private static func volumeAttributesClass(_ path: String) -> PrinterColumn {
+        PrinterColumn("VOLUMEATTRIBUTESCLASS") { tree in
+            let name = text(at: path, in: tree)
+            return name.isEmpty ? "<unset>" : name
         }
     }
 

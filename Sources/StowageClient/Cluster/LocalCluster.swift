@@ -49,6 +49,7 @@ public struct LocalCluster: Cluster {
         var object = object
         Admission.normalizeNamespace(&object)
         try await Admission.requireLiveNamespace(of: object, in: self)
+        try await Admission.mutateOnCreate(&object, in: self)
         object.applyDefaults()
         try Admission.validate(object)
         if options.dryRun { return object }
@@ -88,7 +89,7 @@ public struct LocalCluster: Cluster {
         while true {
             attempt += 1
             let current = try await store.get(type, key)
-            let patched = patch.apply(to: try APICodec.tree(current))
+            let patched = try patch.apply(to: try APICodec.tree(current), kind: T.resource.kind)
             var object: T
             do {
                 object = try APICodec.decode(type, from: patched).object

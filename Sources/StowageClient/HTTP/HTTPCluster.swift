@@ -132,9 +132,8 @@ public final class HTTPCluster: Cluster {
     }
 
     public func patch<T: APIObject>(_ type: T.Type, _ key: ObjectKey, _ patch: Patch, options: WriteOptions) async throws -> T {
-        let (contentType, document) = patch.wireForm
         let body = try await send(.PATCH, ResourcePath(resource: T.resource).object(key) + writeQuery(options),
-                                  body: Data(JSONWriter.bytes(document)), contentType: contentType)
+                                  body: Data(JSONWriter.bytes(patch.body)), contentType: patch.contentType)
         return try decodeObject(T.self, body)
     }
 
@@ -234,14 +233,5 @@ extension DeleteOptions {
         if let preconditionResourceVersion { preconditions.append(.init(key: "resourceVersion", value: .string(preconditionResourceVersion))) }
         if !preconditions.isEmpty { members.append(.init(key: "preconditions", value: .object(JSONObject(preconditions)))) }
         return .object(JSONObject(members))
-    }
-}
-
-extension Patch {
-    /// The Content-Type and body of this patch on the wire.
-    var wireForm: (contentType: String, body: JSONValue) {
-        switch self {
-        case .merge(let document): return ("application/merge-patch+json", document)
-        }
     }
 }
