@@ -153,7 +153,7 @@ struct KubectlAcceptanceTests {
             apiVersion: v1
             kind: Config
             clusters: [{name: s, cluster: {server: "https://127.0.0.1:\(server.port)", insecure-skip-tls-verify: true}}]
-            users: [{name: nobody, user: {}}]
+            users: [{name: nobody, user: {token: not-a-valid-token}}]
             contexts: [{name: s, context: {cluster: s, user: nobody}}]
             current-context: s
             """)
@@ -162,6 +162,16 @@ struct KubectlAcceptanceTests {
         #expect(refused.stderr.contains("Unauthorized"), "\(refused.stderr)")
         let plain = try kubectl("get", "pvc", "--server", "http://127.0.0.1:\(server.port)", "--request-timeout=5s")
         #expect(plain.status != 0)
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
+            let curl = Process()
+            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+            curl.arguments = ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(server.port)/api/v1/namespaces/default/persistentvolumeclaims"]
+            let output = Pipe()
+            curl.standardOutput = output
+            try curl.run()
+            curl.waitUntilExit()
+            #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "401", "a request without a token is refused")
+        }
 
         let deleted = try kubectl("delete", "-f", file, "--wait=false")
         #expect(deleted.status == 0, "\(deleted.stderr)")

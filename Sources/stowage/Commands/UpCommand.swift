@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import StowageAPI
 import StowageClient
+import StowageServer
+import ServiceLifecycle
+import Logging
 
 /// `stowage up -f FILE`: everything in the foreground — open the state, apply the file, show the objects and
 /// their changes until Ctrl-C.
@@ -18,6 +21,10 @@ struct UpCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the objects after applying and exit instead of watching.")
     var once = false
+
+    @Option(name: .customLong("listen-address"), help: ArgumentHelp(
+        "A TCP address to serve the API on over HTTPS (host:port; repeatable; port 0 picks a free port).", valueName: "address"))
+    var listenAddresses: [String] = []
 
     @OptionGroup var state: StateOptions
 
@@ -40,15 +47,27 @@ struct UpCommand: AsyncParsableCommand {
                 await cluster.store.close()
                 return
             }
-            print("\nwatching for changes (Ctrl-C to stop)")
+            var logger = Logger(label: "stowage.api")
+            logger.logLevel = .warning
+            let options = APIServerOptions(stateDirectory: state.resolvedDirectory,
+                                           listenAddresses: listenAddresses.isEmpty ? ["127.0.0.1:6443"] : listenAddresses)
+            let runtime = try APIServerRuntime(options: options, cluster: cluster, logger: logger)
+            let services = ServiceGroup(configuration: .init(services: try runtime.services().map { .init(service: $0) },
+                                                             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            print("\nAPI: unix://\(options.socketPath); KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
+            print("watching for changes (Ctrl-C to stop)")
             // Progress must reach a pipe or a log file as it happens, not when a buffer fills.
             fflush(nil)
             try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await services.run() }
                 for (kind, revision) in zip(kinds, revisions) {
                     group.addTask { try await follow(kind, from: revision, cluster: cluster) }
                 }
-                try await group.waitForAll()
+                // The API stops on Ctrl-C or SIGTERM; then everything stops.
+                try await group.next()
+                group.cancelAll()
             }
+            await cluster.store.close()
         }
     }
 
