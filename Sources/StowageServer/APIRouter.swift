@@ -12,11 +12,15 @@ public struct APIServerContext: Sendable {
     /// Authentication for TCP listeners; nil means "trusted local socket, no authentication".
     public var authenticator: Authenticator?
     public var logger: Logger
+    /// Request and watch metrics, shared by every listener of one server.
+    public var metrics: APIMetrics
 
-    public init(cluster: LocalCluster, authenticator: Authenticator? = nil, logger: Logger = Logger(label: "stowage.api")) {
+    public init(cluster: LocalCluster, authenticator: Authenticator? = nil, logger: Logger = Logger(label: "stowage.api"),
+                metrics: APIMetrics = APIMetrics()) {
         self.cluster = cluster
         self.authenticator = authenticator
         self.logger = logger
+        self.metrics = metrics
     }
 }
 

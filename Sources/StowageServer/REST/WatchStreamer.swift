@@ -17,6 +17,8 @@ struct WatchStreamer<T: APIObject>: Sendable {
     let include: ContentNegotiation.IncludeObject
     let bookmarks: Bool
     let timeoutSeconds: Int?
+    /// Counts this watch as open while it streams.
+    let metrics: APIMetrics
     /// How often a BOOKMARK is sent when the client allows them.
     var bookmarkInterval: Duration = .seconds(5)
 
@@ -28,6 +30,8 @@ struct WatchStreamer<T: APIObject>: Sendable {
     }
 
     func run(_ writer: inout any ResponseBodyWriter) async throws {
+        metrics.watchOpened(resource: T.resource.plural)
+        defer { metrics.watchClosed(resource: T.resource.plural) }
         let (outputs, continuation) = AsyncStream<Output>.makeStream(bufferingPolicy: .unbounded)
         let pump = Task { await pumpEvents(into: continuation) }
         let ticker = Task {
