@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import Logging
+import StowageClient
+import StowageStore
+@testable import StowageServer
+
+/// A real API server on a Unix socket in a temporary directory, over a real store, with an `HTTPCluster`
+/// connected to it. `stop()` shuts both down and removes the directory.
+final class TestServer: @unchecked Sendable {
+    let directory: String
+    let store: Store
+    let cluster: LocalCluster
+    let client: HTTPCluster
+    private let task: Task<Void, any Error>
+
+    var socketPath: String { directory + "/api.sock" }
+
+    init() async throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        store = try Store.open(directory: directory)
+        cluster = LocalCluster(store: store)
+        try await cluster.bootstrap()
+        var logger = Logger(label: "test.api")
+        logger.logLevel = .critical
+        let app = Application(router: APIRouter.make(APIServerContext(cluster: cluster, logger: logger)),
+                              configuration: .init(address: .unixDomainSocket(path: directory + "/api.sock")), logger: logger)
+        task = Task { try await app.runService() }
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: directory + "/api.sock") {
+            guard Date() < deadline else { throw CocoaError(.fileNoSuchFile) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        client = try HTTPCluster(endpoint: .stateDirectory(directory))
+    }
+
+    func stop() async {
+        try? await client.shutdown()
+        task.cancel()
+        _ = await task.result
+        await store.close()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Sends a raw request through the socket; returns the status code, headers and body.
+    func raw(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+             accept: String = "application/json") async throws -> (code: Int, body: String, headers: [String: String]) {
+        // Blocking socket I/O runs on its own thread: on the cooperative pool it could starve the server's tasks.
+        let socket = socketPath
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    try RawSocketHTTP.send(socket: socket, method: method, path: path, body: body, contentType: contentType, accept: accept)
+                })
+            }.start()
+        }
+    }
+}
+
+/// A minimal HTTP/1.1 client over a Unix socket (one request per connection), so tests can send exactly the
+/// bytes they want — malformed bodies included.
+enum RawSocketHTTP {
+    static func send(socket path: String, method: String, path requestPath: String, body: [UInt8]?, contentType: String,
+                     accept: String) throws -> (code: Int, body: String, headers: [String: String]) {
+        let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { buffer in
+            for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+        var request = "\(method) \(requestPath) HTTP/1.1\r\nHost: localhost\r\nAccept: \(accept)\r\nConnection: close\r\n"
+        if let body { request += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
+        request += "\r\n"
+        var bytes = Array(request.utf8) + (body ?? [])
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeMutableBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if written <= 0 { break }
+            offset += written
+        }
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = read(fd, &buffer, buffer.count)
+            if count <= 0 { break }
+            response.append(contentsOf: buffer[0..<count])
+        }
+        let text = String(decoding: response, as: UTF8.self)
+        guard let headerEnd = text.range(of: "\r\n\r\n") else { return (0, text, [:]) }
+        let head = text[..<headerEnd.lowerBound].split(separator: "\r\n")
+        let code = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            if let colon = line.firstIndex(of: ":") {
+                headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            }
+        }
+        var payload = String(text[headerEnd.upperBound...])
+        if headers["transfer-encoding"] == "chunked" { payload = dechunk(payload) }
+        return (code, payload, headers)
+    }
+
+    private static func dechunk(_ text: String) -> String {
+        var rest = Substring(text)
+        var out = ""
+        while let lineEnd = rest.range(of: "\r\n") {
+            guard let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 else { break }
+            let start = lineEnd.upperBound
+            let utf8 = rest.utf8
+            guard let end = utf8.index(start, offsetBy: size, limitedBy: utf8.endIndex) else { break }
+            out += String(rest[start..<end])
+            rest = rest[end...].dropFirst(2)
+        }
+        return out
+    }
+}
