@@ -160,6 +160,19 @@ struct KubectlAcceptanceTests {
         let refused = try kubectl("get", "pvc", environment: ["KUBECONFIG": anonymous])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("Unauthorized"), "\(refused.stderr)")
+        // A client certificate signed by the server's CA authenticates too.
+        let pki = runner.stateDirectory + "/pki"
+        let certificateConfig = try runner.file("certificate.kubeconfig", """
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: s, cluster: {server: "https://127.0.0.1:\(server.port)", certificate-authority: \(pki)/ca.crt}}]
+            users: [{name: admin, user: {client-certificate: \(pki)/admin.crt, client-key: \(pki)/admin.key}}]
+            contexts: [{name: s, context: {cluster: s, user: admin}}]
+            current-context: s
+            """)
+        let withCertificate = try kubectl("get", "pvc", "data", "-o", "name", environment: ["KUBECONFIG": certificateConfig])
+        #expect(withCertificate.stdout == "persistentvolumeclaim/data\n", "\(withCertificate.stderr)")
+
         let plain = try kubectl("get", "pvc", "--server", "http://127.0.0.1:\(server.port)", "--request-timeout=5s")
         #expect(plain.status != 0)
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
