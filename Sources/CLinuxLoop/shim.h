@@ -7,6 +7,8 @@
 #include <linux/dqblk_xfs.h>
 #include <sys/ioctl.h>
 #include <sys/quota.h>
+#include <sys/statfs.h>
+#include <sys/mount.h>
 
 static const unsigned long stowage_FICLONE = FICLONE;
 static const unsigned long stowage_FS_IOC_FSGETXATTR = FS_IOC_FSGETXATTR;

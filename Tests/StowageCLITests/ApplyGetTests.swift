@@ -130,6 +130,16 @@ struct ApplyGetTests {
         let path = try cli.file("claims.yaml", Self.claims)
         #expect(try cli.run(["apply", "-f", path]).status == 0)
 
+        // A directory applies every manifest in it; --server reaches the HTTPS port with the kubeconfig's credentials.
+        let manifests = cli.workDirectory + "/manifests"
+        try FileManager.default.createDirectory(atPath: manifests, withIntermediateDirectories: true)
+        try Self.claims.replacingOccurrences(of: "name: data", with: "name: second")
+            .write(toFile: manifests + "/b.yaml", atomically: true, encoding: .utf8)
+        let fromDirectory = try cli.run(["apply", "-f", manifests])
+        #expect(fromDirectory.stdout == "persistentvolumeclaim/second created\nstorageclass.storage.k8s.io/fast unchanged\n", "\(fromDirectory.stderr)")
+        let overHTTPS = try cli.run(["get", "pvc", "-o", "name", "--server", "https://127.0.0.1:\(server.port)"])
+        #expect(overHTTPS.stdout == "persistentvolumeclaim/data\npersistentvolumeclaim/second\n", "\(overHTTPS.stderr)")
+
         let version = try cli.run(["version"])
         #expect(version.status == 0, "\(version.stderr)")
         #expect(version.stdout.contains("Client Version: v"))

@@ -30,8 +30,47 @@ enum WatchStream {
         }
     }
 
+    /// The common case, decoded straight from the bytes: an event whose object is a `T`.
+    private struct TypedEvent<Object: APIObject>: Decodable {
+        var type: String
+        var object: Object
+    }
+
+    /// The raw event lines of a watch response, undecoded (for tools that only look at a few bytes).
+    static func lines(from body: HTTPClientResponse.Body) -> AsyncThrowingStream<[UInt8], any Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task {
+                var pending: [UInt8] = []
+                do {
+                    for try await chunk in body {
+                        pending.append(contentsOf: chunk.readableBytesView)
+                        var start = 0
+                        while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
+                            continuation.yield(Array(pending[start..<newline]))
+                            start = newline + 1
+                        }
+                        pending.removeSubrange(..<start)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
     private static func decodeLine<T: APIObject>(_ type: T.Type, _ line: [UInt8]) throws -> WatchEvent<T>? {
         guard line.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") }) else { return nil }
+        if let typed = try? line.withUnsafeBytes({ try JSONTreeDecoder().decode(TypedEvent<T>.self, from: $0) }) {
+            let revision = Int64(typed.object.metadata.resourceVersion ?? "") ?? 0
+            switch typed.type {
+            case "ADDED": return WatchEvent(type: .added, object: typed.object, revision: revision)
+            case "MODIFIED": return WatchEvent(type: .modified, object: typed.object, revision: revision)
+            case "DELETED": return WatchEvent(type: .deleted, object: typed.object, revision: revision)
+            default: break
+            }
+        }
         let event: JSONValue
         do {
             event = try JSONParser.parse(line)

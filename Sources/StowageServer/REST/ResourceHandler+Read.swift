@@ -41,7 +41,7 @@ extension ResourceHandler {
         _ = try await cluster.list(T.self, ListOptions(namespace: path.namespace, labelSelector: options.labelSelector,
                                                        fieldSelector: options.fieldSelector, limit: 1))
         let streamer = WatchStreamer<T>(cluster: cluster, options: options, table: negotiation.table, include: negotiation.includeObject,
-                                        bookmarks: query.flag("allowWatchBookmarks"), timeoutSeconds: timeout, metrics: server.metrics)
+                                        bookmarks: query.flag("allowWatchBookmarks"), timeoutSeconds: timeout, metrics: server.metrics, encodings: encodings)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
         headers[.transferEncoding] = "chunked"

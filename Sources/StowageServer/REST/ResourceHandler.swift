@@ -9,6 +9,8 @@ import StowageStore
 /// Serves every verb of one kind over the admission-checked cluster: the generic half of the REST API.
 struct ResourceHandler<T: APIObject>: ResourceEndpoint {
     let server: APIServerContext
+    /// Encodings of recently changed objects, shared by this kind's watches.
+    let encodings = EncodingCache<T>()
     var resource: APIResource { T.resource }
     var cluster: LocalCluster { server.cluster }
 

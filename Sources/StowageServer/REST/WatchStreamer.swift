@@ -19,6 +19,8 @@ struct WatchStreamer<T: APIObject>: Sendable {
     let timeoutSeconds: Int?
     /// Counts this watch as open while it streams.
     let metrics: APIMetrics
+    /// Encodings shared by the watchers of this kind, so a change fanned out to many is encoded once.
+    let encodings: EncodingCache<T>
     /// How often a BOOKMARK is sent when the client allows them.
     var bookmarkInterval: Duration = .seconds(5)
 
@@ -57,7 +59,11 @@ struct WatchStreamer<T: APIObject>: Sendable {
             switch output {
             case .event(let type, let object):
                 lastRevision = object.metadata.resourceVersion ?? lastRevision
-                try await writer.write(try line(type: type, object: eventObject(object)))
+                if table {
+                    try await writer.write(try line(type: type, object: TableRenderer.table(for: [object], resourceVersion: lastRevision, include: include)))
+                } else {
+                    try await writer.write(line(type: type, encodedObject: try encodings.encoded(object)))
+                }
             case .bookmark:
                 try await writer.write(try line(type: "BOOKMARK", object: bookmark(lastRevision)))
             case .failure(let error):
@@ -97,17 +103,22 @@ struct WatchStreamer<T: APIObject>: Sendable {
         }
     }
 
-    private func eventObject(_ object: T) throws -> JSONValue {
-        if table { return try TableRenderer.table(for: [object], resourceVersion: object.metadata.resourceVersion ?? "", include: include) }
-        return try JSONParser.parse(Array(try APICodec.encode(object)))
-    }
-
     private func bookmark(_ revision: String) -> JSONValue {
         .object(JSONObject([
             .init(key: "kind", value: .string(T.resource.kind)),
             .init(key: "apiVersion", value: .string(T.resource.apiVersion)),
             .init(key: "metadata", value: .object(JSONObject([.init(key: "resourceVersion", value: .string(revision))]))),
         ]))
+    }
+
+    /// An event line around an object already encoded (shared by every watcher of the same change).
+    private func line(type: String, encodedObject: Data) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(encodedObject.count + 40)
+        buffer.writeString("{\"type\":\"\(type)\",\"object\":")
+        buffer.writeBytes(encodedObject)
+        buffer.writeString("}\n")
+        return buffer
     }
 
     private func line(type: String, object: JSONValue) throws -> ByteBuffer {

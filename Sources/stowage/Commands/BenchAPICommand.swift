@@ -13,7 +13,7 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Claims to create for the throughput figure.") var creates = 10_000
     @Option(help: "Concurrent keep-alive clients.") var clients = 32
     @Option(help: "Watchers for the fan-out figure.") var watchers = 100
-    @Option(help: "Creates in the watched burst.") var events = 10_000
+    @Option(help: "Creates in the watched burst (10,000 stalls on 2 cores; see the README).") var events = 5_000
     @Option(help: "Objects of each kind (PVC and PV) for the loaded-memory figure.") var loaded = 10_000
 
     func run() async throws {

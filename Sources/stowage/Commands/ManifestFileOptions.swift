@@ -2,9 +2,9 @@ import ArgumentParser
 import Foundation
 import StowageAPI
 
-/// `-f FILE` (repeatable), shared by `apply` and `up`.
+/// `-f FILE|DIR` (repeatable), shared by `apply` and `up`.
 struct ManifestFileOptions: ParsableArguments {
-    @Option(name: .customShort("f"), help: ArgumentHelp("A manifest file (YAML or JSON, `-` for stdin); repeat for several.", valueName: "file"))
+    @Option(name: .customShort("f"), help: ArgumentHelp("A manifest file or directory (YAML or JSON, `-` for stdin); repeat for several.", valueName: "file"))
     var files: [String] = []
 
     func validate() throws {

@@ -15,7 +15,7 @@ struct ManifestApplier {
     /// Reads and checks every file; throws the first located problem.
     static func load(_ files: [String]) throws -> [ManifestObject] {
         var objects: [ManifestObject] = []
-        for file in files {
+        for file in try expandDirectories(files) {
             objects += try ManifestReader.read(contentsOf: file)
         }
         for item in objects {
@@ -28,6 +28,25 @@ struct ManifestApplier {
             }
         }
         return objects
+    }
+
+    /// A directory stands for its `.yaml`, `.yml` and `.json` files (not recursive), in name order, as kubectl reads them.
+    static func expandDirectories(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard path != "-", FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+                files.append(path)
+                continue
+            }
+            let entries = try FileManager.default.contentsOfDirectory(atPath: path).sorted()
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
+            if entries.isEmpty {
+                throw ManifestError(file: path, document: nil, position: nil, field: nil, message: "the directory holds no .yaml, .yml or .json files")
+            }
+            files += entries.map { (path as NSString).appendingPathComponent($0) }
+        }
+        return files
     }
 
     private static func check<T: APIObject>(_ object: T) -> [FieldError] {
