@@ -146,4 +146,23 @@ struct HostPathDriverTests {
             #expect(driver.mountPoints.isEmpty)
         }
     }
+
+    @Test(.enabled(if: KernelQuotaSupport.xfs, "this kernel cannot mount XFS with prjquota (built without CONFIG_XFS_QUOTA)"))
+    func a16MiBVolumeOnXFSRefusesThe17thMiB() async throws {
+        let filesystem = try LoopFilesystem(type: "xfs", sizeMiB: 320, mkfsArguments: ["-q", "-f"], options: "prjquota")
+        defer { filesystem.tearDown() }
+        try await withDriver("hostpath", arguments: { _ in ["--base-dir", "\(filesystem.mountPoint)/volumes"] }) { driver in
+            let volume = try await Self.create(driver, "pvc-quota", bytes: 16 << 20)
+            #expect(volume.volumeContext["hostpath.stowage.dev/size-enforced"] == "true")
+            let target = try driver.newTarget("quota")
+            try await Self.publish(driver, volume, at: target)
+            let result = writeMiB("\(target)/data", count: 17)
+            #expect(result.written >= 15 && result.written < 17, "wrote \(result.written) MiB into a 16 MiB volume")
+            #expect(result.errno == EDQUOT || result.errno == ENOSPC, "stopped by errno \(result.errno)")
+            let stats = try await driver.rpc.nodeGetVolumeStats(NodeGetVolumeStatsRequest(volumeId: volume.volumeId, volumePath: target))
+            #expect(stats.usage.first?.total == 16 << 20)
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: target))
+            _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))
+        }
+    }
 }
