@@ -34,6 +34,11 @@ public struct ProjectQuota: Sendable {
         }
         self.mount = mount
         self.kind = kind
+        // Cheap and clear first: the superblock options say whether project quotas are on at all.
+        let options = Set(mount.superOptions + mount.mountOptions)
+        guard !options.isDisjoint(with: ["prjquota", "pquota", "pqnoenforce", "prjjquota"]) else {
+            throw Unsupported(description: "\(mount.mountPoint) (\(mount.fsType) on \(mount.source)) is not mounted with prjquota")
+        }
         var state = fs_quota_stat()
         let result = mount.source.withCString { device in
             withUnsafeMutablePointer(to: &state) { pointer in
