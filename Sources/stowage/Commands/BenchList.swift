@@ -11,6 +11,7 @@ extension BenchCommand {
             BenchDriverCommand.self,
             BenchDriverServerCommand.self,
             BenchAPICommand.self,
+            BenchVolumesCommand.self,
         ]
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Durable records of one kind, one JSON file each, written with `DurableFile` (temp + fsync + rename +
+/// fsync dir) and all read back at start. Not thread-safe: callers hold their own lock around every use.
+public struct DurableRecordDirectory<Record: Codable & Equatable> {
+    /// Where the files are.
+    public let directory: String
+    /// Every record, by key.
+    public private(set) var records: [String: Record] = [:]
+    private let fileName: (String) -> String
+
+    /// Loads every record in `directory` (created 0700 if missing); `fileName` maps a key to its file name.
+    public init(directory: String, key: (Record) -> String, fileName: @escaping (String) -> String) throws {
+        self.directory = directory
+        self.fileName = fileName
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        for entry in try FileManager.default.contentsOfDirectory(atPath: directory) where entry.hasSuffix(".json") {
+            guard let data = try DurableFile.read("\(directory)/\(entry)") else { continue }
+            let record: Record
+            do {
+                record = try JSONDecoder().decode(Record.self, from: data)
+            } catch {
+                throw LinuxError(call: "decode", path: "\(directory)/\(entry)", detail: "\(error)")
+            }
+            records[key(record)] = record
+        }
+    }
+
+    /// The record under `key`.
+    public subscript(key: String) -> Record? { records[key] }
+
+    /// Writes `record` under `key` (a no-op when unchanged).
+    public mutating func put(_ key: String, _ record: Record) throws {
+        if records[key] == record { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try DurableFile.write(try encoder.encode(record), to: "\(directory)/\(fileName(key))")
+        records[key] = record
+    }
+
+    /// Removes the record under `key` (durably); missing is fine.
+    public mutating func remove(_ key: String) throws {
+        try DurableFile.remove("\(directory)/\(fileName(key))")
+        records[key] = nil
+    }
+}
+
+/// A stable file name for a path: FNV-1a 64 of the path (the record holds the path itself).
+public func pathHashFileName(_ target: String) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in target.utf8 {
+        hash ^= UInt64(byte)
+        hash = hash &* 0x100_0000_01b3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex + ".json"
+}
+
+/// `path` without repeated or trailing slashes and `.` components; nil when it is not absolute or contains `..`.
+public func cleanAbsolutePath(_ path: String) -> String? {
+    guard path.hasPrefix("/") else { return nil }
+    var parts: [Substring] = []
+    for part in path.split(separator: "/") where part != "." {
+        if part == ".." { return nil }
+        parts.append(part)
+    }
+    return "/" + parts.joined(separator: "/")
+}

@@ -1,0 +1,168 @@
+import Foundation
+import StowageCSI
+import StowageDriverSanity
+import StowageLinux
+import Testing
+
+/// The built `stowage-hostpath` executable, driven through `DriverClient` as the node agent drives it.
+@Suite(.serialized, .enabled(if: DriverProcess.isRoot, "the driver bind-mounts: run the tests as root"))
+struct HostPathDriverTests {
+    static let mount = VolumeCapability.mount(mode: .singleNodeWriter)
+
+    static func create(_ driver: DriverProcess, _ name: String, bytes: Int64 = 16 << 20) async throws -> Volume {
+        let response = try await driver.rpc.createVolume(CreateVolumeRequest(
+            name: name, capacityRange: CapacityRange(requiredBytes: bytes), volumeCapabilities: [mount]))
+        return try #require(response.volume)
+    }
+
+    static func publish(_ driver: DriverProcess, _ volume: Volume, at target: String, readonly: Bool = false,
+                        context: [String: String]? = nil) async throws {
+        _ = try await driver.rpc.nodePublishVolume(NodePublishVolumeRequest(
+            volumeId: volume.volumeId, targetPath: target, volumeCapability: mount, readonly: readonly,
+            volumeContext: context ?? volume.volumeContext))
+    }
+
+    @Test func namesThatCouldEscapeTheBaseAreInvalidArguments() async throws {
+        try await withDriver("hostpath") { driver in
+            for name in ["..", "../escape", "a/b", "/abs", "nul\u{0}byte", "a..b", String(repeating: "x", count: 300)] {
+                let code = await statusOf { _ = try await Self.create(driver, name) }
+                #expect(code == .invalidArgument, "name \(name.debugDescription) gave \(String(describing: code))")
+            }
+            let base = "\(driver.stateDirectory)/volumes/hostpath"
+            let entries = try FileManager.default.contentsOfDirectory(atPath: base)
+            #expect(entries.isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: "\(driver.stateDirectory)/volumes/escape"))
+        }
+    }
+
+    @Test func deleteLeavesWhatSymlinksInsideThePointAt() async throws {
+        try await withDriver("hostpath") { driver in
+            let outside = "\(driver.directory)/outside"
+            try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+            try Data("keep".utf8).write(to: URL(fileURLWithPath: "\(outside)/sentinel"))
+
+            let volume = try await Self.create(driver, "pvc-symlinks")
+            let target = try driver.newTarget("symlinks")
+            try await Self.publish(driver, volume, at: target)
+            try FileManager.default.createDirectory(atPath: "\(target)/deep/er", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: "\(target)/deep/er/to-dir", withDestinationPath: outside)
+            try FileManager.default.createSymbolicLink(atPath: "\(target)/to-file", withDestinationPath: "\(outside)/sentinel")
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: target))
+            _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))
+
+            #expect(try String(contentsOfFile: "\(outside)/sentinel", encoding: .utf8) == "keep")
+            #expect(!FileManager.default.fileExists(atPath: "\(driver.stateDirectory)/volumes/hostpath/pvc-symlinks"))
+            #expect(!FileManager.default.fileExists(atPath: target))
+            _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))  // again: OK
+        }
+    }
+
+    @Test func staticHostPathsOnlyFromTheAllowList() async throws {
+        try await withDriver("hostpath", arguments: { ["--host-path-allow-list", "\($0)/allowed"] }) { driver in
+            let allowed = "\(driver.directory)/allowed", forbidden = "\(driver.directory)/forbidden"
+            try FileManager.default.createDirectory(atPath: forbidden, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: allowed, withIntermediateDirectories: true)
+            // A symlink inside the allow-list that leads out of it does not widen it.
+            try FileManager.default.createSymbolicLink(atPath: "\(allowed)/sneaky", withDestinationPath: forbidden)
+            let key = "hostpath.stowage.dev/path", type = "hostpath.stowage.dev/type"
+            let volume = Volume(volumeId: "static-pv")
+            func attempt(_ path: String, _ kind: String) async throws -> StatusCode? {
+                let target = try driver.newTarget("static")
+                return await statusOf { try await Self.publish(driver, volume, at: target, context: [key: path, type: kind]) }
+            }
+            #expect(try await attempt(forbidden, "Directory") == .permissionDenied)
+            #expect(try await attempt("/etc", "") == .permissionDenied)
+            #expect(try await attempt("\(allowed)/sneaky", "Directory") == .permissionDenied)
+            #expect(try await attempt("\(allowed)/../forbidden", "Directory") == .invalidArgument)
+            #expect(try await attempt("\(allowed)/missing", "Directory") == .failedPrecondition)
+            #expect(try await attempt("\(allowed)", "File") == .failedPrecondition)
+            #expect(try await attempt("\(allowed)", "Bogus") == .invalidArgument)
+            let target = try driver.newTarget("static-ok")
+            try await Self.publish(driver, volume, at: target, context: [key: "\(allowed)/made", type: "DirectoryOrCreate"])
+            #expect(try MountInfo.isMountPoint(target))
+            try Data("hi".utf8).write(to: URL(fileURLWithPath: "\(target)/through-the-mount"))
+            #expect(FileManager.default.fileExists(atPath: "\(allowed)/made/through-the-mount"))
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: target))
+            #expect(!FileManager.default.fileExists(atPath: target))
+            #expect(FileManager.default.fileExists(atPath: "\(allowed)/made/through-the-mount"), "static data is never deleted")
+        }
+    }
+
+    @Test func readOnlyPublishAndHonestSizeContext() async throws {
+        try await withDriver("hostpath") { driver in
+            let volume = try await Self.create(driver, "pvc-ro")
+            let enforced = volume.volumeContext["hostpath.stowage.dev/size-enforced"]
+            #expect(enforced == "true" || enforced == "false")
+            if enforced == "false" {
+                #expect(volume.volumeContext["hostpath.stowage.dev/size-not-enforced-reason"]?.isEmpty == false)
+            }
+            let target = try driver.newTarget("ro")
+            try await Self.publish(driver, volume, at: target, readonly: true)
+            #expect(try MountInfo.mounted(at: target)?.isReadOnly == true)
+            #expect(open("\(target)/x", O_WRONLY | O_CREAT, 0o644) == -1 && errno == EROFS)
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: target))
+            _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))
+        }
+    }
+
+    @Test func survivesRestartAndSimulatedReboot() async throws {
+        try await withDriver("hostpath") { driver in
+            let volume = try await Self.create(driver, "pvc-reboot")
+            let target = try driver.newTarget("reboot")
+            try await Self.publish(driver, volume, at: target)
+            try Data("bytes".utf8).write(to: URL(fileURLWithPath: "\(target)/data"))
+
+            try await driver.restart()
+            #expect(try await Self.create(driver, "pvc-reboot").volumeId == volume.volumeId)
+            try await Self.publish(driver, volume, at: target)
+            #expect(driver.mountPoints.filter { $0 == target }.count == 1)
+
+            try await driver.simulateReboot()
+            #expect(try !MountInfo.isMountPoint(target))
+            let stats = try await driver.rpc.nodeGetVolumeStats(NodeGetVolumeStatsRequest(volumeId: volume.volumeId, volumePath: target))
+            #expect(stats.volumeCondition?.abnormal == true, "not mounted after the reboot")
+            try await Self.publish(driver, volume, at: target)
+            #expect(try String(contentsOfFile: "\(target)/data", encoding: .utf8) == "bytes")
+            let after = try await driver.rpc.nodeGetVolumeStats(NodeGetVolumeStatsRequest(volumeId: volume.volumeId, volumePath: target))
+            #expect(after.usage.count == 2 && after.volumeCondition?.abnormal == false)
+
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: target))
+            _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))
+            let listed = try await driver.rpc.listVolumes(ListVolumesRequest())
+            #expect(listed.entries.isEmpty)
+            #expect(driver.mountPoints.isEmpty)
+        }
+    }
+
+    @Test func passesTheSanitySuiteWithRestarts() async throws {
+        try await withDriver("hostpath") { driver in
+            var configuration = SanityConfiguration(endpoint: driver.endpoint)
+            configuration.stagingDir = "\(driver.directory)/staging"
+            configuration.targetDir = "\(driver.directory)/targets"
+            configuration.restartHandler = { try await driver.restart() }
+            let report = await SanitySuite.run(configuration)
+            #expect(report.failedCount == 0, "\(report.text)\ndriver log:\n\(driver.log().suffix(2000))")
+            #expect(report.result("Restart/after-publish")?.outcome == .passed)
+            #expect(driver.mountPoints.isEmpty)
+        }
+    }
+
+    @Test(.enabled(if: KernelQuotaSupport.xfs, "this kernel cannot mount XFS with prjquota (built without CONFIG_XFS_QUOTA)"))
+    func a16MiBVolumeOnXFSRefusesThe17thMiB() async throws {
+        let filesystem = try LoopFilesystem(type: "xfs", sizeMiB: 320, mkfsArguments: ["-q", "-f"], options: "prjquota")
+        defer { filesystem.tearDown() }
+        try await withDriver("hostpath", arguments: { _ in ["--base-dir", "\(filesystem.mountPoint)/volumes"] }) { driver in
+            let volume = try await Self.create(driver, "pvc-quota", bytes: 16 << 20)
+            #expect(volume.volumeContext["hostpath.stowage.dev/size-enforced"] == "true")
+            let target = try driver.newTarget("quota")
+            try await Self.publish(driver, volume, at: target)
+            let result = writeMiB("\(target)/data", count: 17)
+            #expect(result.written >= 15 && result.written < 17, "wrote \(result.written) MiB into a 16 MiB volume")
+            #expect(result.errno == EDQUOT || result.errno == ENOSPC, "stopped by errno \(result.errno)")
+            let stats = try await driver.rpc.nodeGetVolumeStats(NodeGetVolumeStatsRequest(volumeId: volume.volumeId, volumePath: target))
+            #expect(stats.usage.first?.total == 16 << 20)
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: target))
+            _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))
+        }
+    }
+}

@@ -1,0 +1,56 @@
+#!/bin/sh
+# Runs `stowage driver sanity` against stowage-emptydir, including the restart checks, and exits with its status.
+#
+#   drivers/emptydir/run-sanity.sh [extra sanity flags, e.g. --junit sanity.xml -v]
+#
+# Needs root (the driver mounts) and a built tree. STOWAGE names the stowage binary, DRIVER the driver binary
+# (defaults .build/debug/stowage and .build/debug/stowage-emptydir, relative to the repository root, which is where this script runs from).
+#
+# The restart command the sanity tool runs is this same script with the argument `restart`: it stops the
+# driver (SIGTERM, waiting until the process is gone) and starts a new one on the same socket and state dir.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+start_driver() {
+    "$DRIVER" --endpoint "unix://$WORK/driver.sock" --state-dir "$WORK/state" \
+        --node-id sanity-node >>"$WORK/driver.log" 2>&1 </dev/null &
+    echo $! >"$WORK/driver.pid"
+}
+
+stop_driver() {
+    pid=$(cat "$WORK/driver.pid" 2>/dev/null || true)
+    [ -n "$pid" ] || return 0
+    kill "$pid" 2>/dev/null || return 0
+    # Poll (with a deadline) until the process is gone, so the next driver never meets a live socket.
+    i=0
+    while kill -0 "$pid" 2>/dev/null; do
+        i=$((i + 1))
+        if [ "$i" -gt 100 ]; then kill -9 "$pid" 2>/dev/null || true; fi
+        sleep 0.05
+    done
+}
+
+if [ "${1:-}" = restart ]; then
+    : "${WORK:?restart needs WORK from the parent run}"
+    stop_driver
+    start_driver
+    exit 0
+fi
+
+cd "$root"
+STOWAGE=${STOWAGE:-.build/debug/stowage}
+DRIVER=${DRIVER:-$root/.build/debug/stowage-emptydir}
+export DRIVER
+WORK=$(mktemp -d /tmp/emptydir-sanity.XXXXXX)
+export WORK
+status=1
+# On success everything goes; on failure the driver log stays for the post-mortem.
+trap 'stop_driver; if [ "$status" -eq 0 ]; then rm -rf --one-file-system "$WORK"; else rm -rf --one-file-system "$WORK/state" "$WORK/driver.sock"; echo "driver log: $WORK/driver.log" >&2; fi' EXIT
+
+start_driver
+status=0
+"$STOWAGE" driver sanity --endpoint "unix://$WORK/driver.sock" \
+    --restart-command "$here/run-sanity.sh restart" "$@" || status=$?
+exit $status

@@ -1,0 +1,89 @@
+import Foundation
+import StowageCSI
+import StowageLinux
+
+/// `hostpath.stowage.dev`: directories under a base directory as volumes, bind-mounted into targets.
+///
+/// Every RPC runs under one lock and decides from the durable records and `/proc/self/mountinfo`, never from
+/// memory alone, so a restarted driver (or one whose mounts a reboot removed) answers as before and mounts
+/// again what a repeated publish asks for.
+final class HostPathDriver: Driver, @unchecked Sendable {
+    static let name = "hostpath.stowage.dev"
+    static let version = "0.1.0"
+    /// Volume context keys this driver sets and reads.
+    enum ContextKey {
+        /// `"true"` when a project quota enforces the size, else `"false"`.
+        static let sizeEnforced = "hostpath.stowage.dev/size-enforced"
+        /// Why the size is not enforced (only when it is not).
+        static let sizeNotEnforcedReason = "hostpath.stowage.dev/size-not-enforced-reason"
+        /// Static volumes: the host path to bind-mount.
+        static let staticPath = "hostpath.stowage.dev/path"
+        /// Static volumes: the Kubernetes hostPath `type`.
+        static let staticType = "hostpath.stowage.dev/type"
+    }
+
+    let configuration: HostPathConfiguration
+    /// Project quotas of the base directory's filesystem, or why there are none.
+    let quota: Result<ProjectQuota, ProjectQuota.Unsupported>
+    private let lock = NSLock()
+    var volumes: DurableRecordDirectory<VolumeRecord>
+    var published: DurableRecordDirectory<PublishRecord>
+
+    init(_ configuration: HostPathConfiguration) throws {
+        self.configuration = configuration
+        try FileManager.default.createDirectory(atPath: configuration.baseDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o711])
+        volumes = try DurableRecordDirectory(directory: "\(configuration.stateDirectory)/volumes", key: \.name,
+                                      fileName: { "\($0).json" })
+        published = try DurableRecordDirectory(directory: "\(configuration.stateDirectory)/published", key: \.targetPath,
+                                        fileName: pathHashFileName)
+        do {
+            quota = .success(try ProjectQuota(forPath: configuration.baseDirectory))
+        } catch let error as ProjectQuota.Unsupported {
+            quota = .failure(error)
+        }
+    }
+
+    /// Runs `body` under the driver's lock; `LinuxError`s become INTERNAL with the error as cause.
+    func locked<T>(_ body: () throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        do {
+            return try body()
+        } catch let error as CSIError {
+            throw error
+        } catch {
+            throw CSIError.internal("\(error)", cause: error)
+        }
+    }
+
+    /// The directory of dynamic volume `id` (a name `SafeName` accepted).
+    func directory(of id: String) -> String { "\(configuration.baseDirectory)/\(id)" }
+
+    func getPluginInfo(_ request: GetPluginInfoRequest) async throws -> GetPluginInfoResponse {
+        GetPluginInfoResponse(name: Self.name, vendorVersion: Self.version)
+    }
+
+    func getPluginCapabilities(_ request: GetPluginCapabilitiesRequest) async throws -> GetPluginCapabilitiesResponse {
+        GetPluginCapabilitiesResponse(capabilities: [.service(.controllerService), .volumeExpansion(.online)])
+    }
+
+    func probe(_ request: ProbeRequest) async throws -> ProbeResponse { ProbeResponse(ready: true) }
+}
+
+/// The access mode of a capability this driver serves, or INVALID_ARGUMENT saying what is wrong with it.
+func supportedMode(_ capability: VolumeCapability?, _ field: String) throws -> VolumeCapability.AccessMode.Mode {
+    guard let capability else { throw CSIError.invalidArgument("\(field) is required") }
+    switch capability.accessType {
+    case nil: throw CSIError.invalidArgument("\(field) needs an access type (mount or block)")
+    case .block: throw CSIError.invalidArgument("\(field): block access is not supported; these volumes are directories")
+    case .mount: break
+    }
+    guard let mode = capability.accessMode?.mode else { throw CSIError.invalidArgument("\(field).accessMode is required") }
+    switch mode {
+    case .singleNodeWriter, .singleNodeReaderOnly, .singleNodeSingleWriter, .singleNodeMultiWriter:
+        return mode
+    default:
+        throw CSIError.invalidArgument("\(field).accessMode \(mode.rawValue) is not supported: volumes live on one node")
+    }
+}
