@@ -60,7 +60,7 @@ extension LoopDriver {
         }
         if record.block { return device }
         let staging = record.stagingPath
-        if let mounted = LoopMounts.mounts().last(where: { $0.mountPoint == staging }) {
+        if let mounted = try LoopMounts.mounts().last(where: { $0.mountPoint == staging }) {
             guard mounted.source == device.path else {
                 throw CSIError.failedPrecondition("staging path \(staging) has \(mounted.source) mounted, not volume \(id) (\(device.path))")
             }

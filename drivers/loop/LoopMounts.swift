@@ -34,13 +34,17 @@ enum LoopMounts {
 
     /// Unmounts every mount stacked on `target`; nothing mounted is not an error.
     static func unmountAll(_ target: String) throws {
-        while isMountPoint(target) {
+        while try mounts().contains(where: { $0.mountPoint == target }) {
             try checkedSystemCall("umount2", path: target) { umount2(target, Int32(UMOUNT_NOFOLLOW)) }
         }
     }
 
-    /// Whether `path` is a mount point (exactly, as `/proc/self/mountinfo` spells it).
-    static func isMountPoint(_ path: String) -> Bool { mounts().contains { $0.mountPoint == path } }
+    /// Whether `path` is a mount point (exactly, as `/proc/self/mountinfo` spells it). An unreadable mountinfo
+    /// counts as mounted, so callers try to unmount (and fail loudly) rather than skip an unmount.
+    static func isMountPoint(_ path: String) -> Bool {
+        guard let entries = try? mounts() else { return true }
+        return entries.contains { $0.mountPoint == path }
+    }
 
     /// One line of `/proc/self/mountinfo`.
     struct Entry: Equatable {
@@ -52,10 +56,13 @@ enum LoopMounts {
         var readOnly: Bool { options.split(separator: ",").contains("ro") }
     }
 
-    /// The current mounts.
-    static func mounts() -> [Entry] {
-        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { line in
+    /// The current mounts. Paths are decoded leniently: another program's mount with a name that is not UTF-8
+    /// must not hide ours.
+    static func mounts() throws -> [Entry] {
+        guard let data = try DurableFile.read("/proc/self/mountinfo") else {
+            throw LinuxError(call: "open", path: "/proc/self/mountinfo", errno: ENOENT)
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
             guard fields.count >= 10, let dash = fields.firstIndex(of: "-"), dash + 2 < fields.count else { return nil }
             return Entry(mountPoint: unescape(fields[4]), root: unescape(fields[3]), options: fields[5],
