@@ -10,6 +10,7 @@ extension BenchCommand {
             BenchMemoryCommand.self,
             BenchDriverCommand.self,
             BenchDriverServerCommand.self,
+            BenchProvisionCommand.self,
         ]
     }
 }
