@@ -19,6 +19,17 @@ struct LoopDeviceTests {
         #expect(BlockDevice.isBlockDevice(device.path))
     }
 
+    @Test func directIOIsUsedWhenAskedAndTheBackingFilesystemAllowsIt() throws {
+        let scratch = try ScratchDirectory("loop")
+        for directIO in [true, false] {
+            let file = try scratch.sparseFile("dio-\(directIO).img", bytes: 4 << 20)
+            let device = try LoopDevice.attach(backingFile: file, directIO: directIO)
+            defer { try? device.detach() }
+            let dio = try String(contentsOfFile: "/sys/block/loop\(device.number)/loop/dio", encoding: .utf8)
+            #expect(dio.trimmingCharacters(in: .whitespacesAndNewlines) == (directIO ? "1" : "0"))
+        }
+    }
+
     @Test func capacityFollowsTheGrownFile() throws {
         let scratch = try ScratchDirectory("loop")
         let file = try scratch.sparseFile("grow.img", bytes: 4 << 20)
