@@ -12,6 +12,7 @@ extension BenchCommand {
             BenchDriverServerCommand.self,
             BenchAPICommand.self,
             BenchVolumesCommand.self,
+            BenchProvisionCommand.self,
         ]
     }
 }
