@@ -101,9 +101,9 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // The built-in drivers: each depends on the driver SDK and the Linux wrappers only.
-        .executableTarget(name: "HostPathDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/hostpath", exclude: ["README.md"]),
-        .executableTarget(name: "EmptyDirDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/emptydir", exclude: ["README.md"]),
-        .executableTarget(name: "LoopDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/loop", exclude: ["README.md"]),
+        .executableTarget(name: "HostPathDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/hostpath", exclude: ["README.md", "run-sanity.sh"]),
+        .executableTarget(name: "EmptyDirDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/emptydir", exclude: ["README.md", "run-sanity.sh"]),
+        .executableTarget(name: "LoopDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/loop", exclude: ["README.md", "run-sanity.sh", "bench.sh"]),
         .target(
             name: "StowageBench",
             dependencies: ["StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI"]
