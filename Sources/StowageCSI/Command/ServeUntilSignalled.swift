@@ -2,8 +2,14 @@ import Dispatch
 import Foundation
 import StowageCSI
 
-/// Serves `driver` on `endpoint` until SIGTERM or SIGINT, then shuts down gracefully (calls in flight finish).
-func serveUntilSignalled(_ driver: some Driver, endpoint: String, name: String) async throws {
+/// Serves `driver` on `endpoint` until SIGTERM or SIGINT, then shuts down gracefully (calls in flight finish):
+/// the main loop of a driver executable.
+///
+/// ```swift
+/// let line = DriverCommandLine.main(usage: "usage: my-driver --endpoint unix:///… --state-dir DIR --node-id NAME")
+/// try await serveUntilSignalled(MyDriver(), endpoint: line.endpoint, name: "my-driver")
+/// ```
+public func serveUntilSignalled(_ driver: some Driver, endpoint: String, name: String) async throws {
     let server = try DriverServer(driver: driver, endpoint: endpoint)
     signal(SIGTERM, SIG_IGN)
     signal(SIGINT, SIG_IGN)
