@@ -146,7 +146,7 @@ struct ApplyGetTests {
         #expect(version.stdout.contains("Server Version: v1."))
 
         #expect(try cli.run(["get", "pvc", "data", "-o", "jsonpath={.spec.resources.requests.storage}"]).stdout == "1Gi")
-        #expect(try cli.run(["get", "pvc", "-o", "jsonpath={range .items[*]}{.metadata.name}:{.metadata.labels.app}{\"\\n\"}{end}"]).stdout == "data:web\n")
+        #expect(try cli.run(["get", "pvc", "-o", "jsonpath={range .items[*]}{.metadata.name}:{.metadata.labels.app}{\"\\n\"}{end}"]).stdout == "data:web\nsecond:web\n")
 
         let described = try cli.run(["describe", "pvc", "data"])
         #expect(described.status == 0, "\(described.stderr)")
