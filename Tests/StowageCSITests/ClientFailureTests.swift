@@ -48,7 +48,9 @@ struct ClientFailureTests {
             #expect(error.code == .deadlineExceeded && transportKind(error) == .timedOut)
             #expect(error.message.contains("CreateVolume"))
         }
-        #expect(ContinuousClock.now - started < .seconds(5))
+        // No bound on the elapsed time (a loaded CI machine can take seconds to schedule the timer): the driver
+        // answers only after the gate opens below, so getting here at all means the deadline ended the call.
+        _ = started
         // The connection stays usable after a timeout; a per-call timeout overrides the default.
         #expect(try await client.probe(timeout: .seconds(10)).ready == true)
         driver.gate.open()
