@@ -40,7 +40,6 @@ struct ClientFailureTests {
         let (server, dir) = try startServer(driver: driver)
         defer { dir.remove() }
         let client = try DriverClient(endpoint: dir.socket(), configuration: .init(timeout: .milliseconds(100)))
-        let started = ContinuousClock.now
         do {
             _ = try await client.createVolume(CreateVolumeRequest(name: "hang"))
             Issue.record("expected DEADLINE_EXCEEDED")
@@ -50,7 +49,6 @@ struct ClientFailureTests {
         }
         // No bound on the elapsed time (a loaded CI machine can take seconds to schedule the timer): the driver
         // answers only after the gate opens below, so getting here at all means the deadline ended the call.
-        _ = started
         // The connection stays usable after a timeout; a per-call timeout overrides the default.
         #expect(try await client.probe(timeout: .seconds(10)).ready == true)
         driver.gate.open()

@@ -61,6 +61,11 @@ import StowageJSON
         #expect(try await server.raw("GET", "/api/v1/namespaces/default/persistentvolumeclaims").code == 200)
         let after = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count
         #expect(after <= openDescriptors + 4, "descriptors before \(openDescriptors), after \(after)")
+        // Bad paths do not become metric label values.
+        #expect(try await server.raw("GET", "/apis/example.com/v1/widgets-\(UUID().uuidString)").code == 404)
+        let metrics = try await server.raw("GET", "/metrics")
+        #expect(!metrics.body.contains("resource=\"widgets-"))
+        #expect(metrics.body.contains("resource=\"unknown\""))
     }
 }
 

@@ -66,10 +66,15 @@ struct RequestMetricsMiddleware: RouterMiddleware {
         return response
     }
 
+    static let knownPlurals = Set(APIKinds.all.map { $0.resource.plural })
+
     /// Kubernetes' verb names and the resource (with subresource) of a request.
     static func classify(_ request: Request) -> (verb: String, resource: String) {
         guard let path = ResourcePath.parse(request.uri.path) else { return (request.method.rawValue, "") }
-        let resource = path.subresource.map { "\(path.plural)/\($0)" } ?? path.plural
+        // Only served resources and subresources become label values, so random paths cannot grow /metrics.
+        guard knownPlurals.contains(path.plural) else { return (request.method.rawValue, "unknown") }
+        let subresource = path.subresource.flatMap { ["status", "scale"].contains($0) ? $0 : "unknown" }
+        let resource = subresource.map { "\(path.plural)/\($0)" } ?? path.plural
         switch request.method {
         case .get where path.isCollection:
             let watch = request.uri.queryParameters["watch"].map { $0 == "1" || $0 == "true" || $0.isEmpty } ?? false
