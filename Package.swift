@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "StowageDriverSanity", targets: ["StowageDriverSanity"]),
         .library(name: "StowageLinux", targets: ["StowageLinux"]),
         .library(name: "StowageServer", targets: ["StowageServer"]),
+        .library(name: "StowageControllers", targets: ["StowageControllers"]),
+        .library(name: "StowageTesting", targets: ["StowageTesting"]),
         .executable(name: "stowage-hostpath", targets: ["HostPathDriver"]),
         .executable(name: "stowage-emptydir", targets: ["EmptyDirDriver"]),
         .executable(name: "stowage-loop", targets: ["LoopDriver"]),
@@ -104,6 +106,19 @@ let package = Package(
         .executableTarget(name: "HostPathDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/hostpath", exclude: ["README.md", "run-sanity.sh"]),
         .executableTarget(name: "EmptyDirDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/emptydir", exclude: ["README.md", "run-sanity.sh"]),
         .executableTarget(name: "LoopDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/loop", exclude: ["README.md", "run-sanity.sh", "bench.sh"]),
+        // The control loops: binder, provisioner, reclaimer, protection; they see the world through a Cluster and
+        // reach storage through the driver protocol.
+        .target(
+            name: "StowageControllers",
+            dependencies: ["StowageAPI", "StowageClient", "StowageCSI", .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
+        ),
+        // envtest for Stowage: a real store, the API and the controllers in process, drivers as real processes.
+        .target(
+            name: "StowageTesting",
+            dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageControllers", "StowageLinux",
+                           .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "StowageBench",
             dependencies: ["StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI"]
@@ -111,7 +126,7 @@ let package = Package(
         .executableTarget(
             name: "stowage",
             dependencies: [
-                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench", "StowageServer",
+                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench", "StowageServer", "StowageControllers",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -125,7 +140,7 @@ let package = Package(
         .testTarget(name: "StowageClientTests", dependencies: ["StowageClient", "StowageStore", "StowageAPI", "StowageJSON"]),
         .testTarget(name: "StowageCSITests", dependencies: ["StowageCSI", "StowageJSON"]),
         .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI"]),
-        .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON"]),
+        .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON", "StowageClient", "StowageCSI"]),
         .testTarget(name: "StowageLinuxTests", dependencies: ["StowageLinux"]),
         .testTarget(
             name: "StowageServerTests",
@@ -134,6 +149,10 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
+        ),
+        .testTarget(
+            name: "StowageControllersTests",
+            dependencies: ["StowageControllers", "StowageTesting", "StowageClient", "StowageStore", "StowageAPI", "StowageCSI"]
         ),
         .testTarget(name: "StowageDriversTests", dependencies: ["StowageCSI", "StowageDriverSanity", "StowageLinux"]),
     ]

@@ -72,7 +72,9 @@ extension HostPathDriver {
     func volume(_ id: String, _ record: VolumeRecord) -> Volume {
         var context = [ContextKey.sizeEnforced: record.projectID != nil ? "true" : "false"]
         if let reason = record.sizeNotEnforcedReason { context[ContextKey.sizeNotEnforcedReason] = reason }
-        return Volume(capacityBytes: record.capacityBytes, volumeId: id, volumeContext: context)
+        // A directory on this machine: reachable from this node only.
+        return Volume(capacityBytes: record.capacityBytes, volumeId: id, volumeContext: context,
+                      accessibleTopology: [Topology(segments: [HostPathDriver.topologyKey: configuration.nodeID])])
     }
 
     func deleteVolume(_ request: DeleteVolumeRequest) async throws -> DeleteVolumeResponse {

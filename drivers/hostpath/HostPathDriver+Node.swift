@@ -11,7 +11,7 @@ extension HostPathDriver {
 
     func nodeGetInfo(_ request: NodeGetInfoRequest) async throws -> NodeGetInfoResponse {
         NodeGetInfoResponse(nodeId: configuration.nodeID,
-                            accessibleTopology: Topology(segments: ["topology.stowage.dev/node": configuration.nodeID]))
+                            accessibleTopology: Topology(segments: [HostPathDriver.topologyKey: configuration.nodeID]))
     }
 
     func nodePublishVolume(_ request: NodePublishVolumeRequest) async throws -> NodePublishVolumeResponse {

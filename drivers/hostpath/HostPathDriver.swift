@@ -8,6 +8,9 @@ import StowageLinux
 /// memory alone, so a restarted driver (or one whose mounts a reboot removed) answers as before and mounts
 /// again what a repeated publish asks for.
 final class HostPathDriver: Driver, @unchecked Sendable {
+    /// The topology segment of the node this driver serves (the node agent labels its Node with it).
+    static let topologyKey = "topology.stowage.dev/node"
+
     static let name = "hostpath.stowage.dev"
     static let version = "0.1.0"
     /// Volume context keys this driver sets and reads.
@@ -65,7 +68,8 @@ final class HostPathDriver: Driver, @unchecked Sendable {
     }
 
     func getPluginCapabilities(_ request: GetPluginCapabilitiesRequest) async throws -> GetPluginCapabilitiesResponse {
-        GetPluginCapabilitiesResponse(capabilities: [.service(.controllerService), .volumeExpansion(.online)])
+        GetPluginCapabilitiesResponse(capabilities: [.service(.controllerService), .service(.volumeAccessibilityConstraints),
+                                                     .volumeExpansion(.online)])
     }
 
     func probe(_ request: ProbeRequest) async throws -> ProbeResponse { ProbeResponse(ready: true) }

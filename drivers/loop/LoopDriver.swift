@@ -16,6 +16,9 @@ final class LoopDriver: Driver {
     static let version = "0.1.0"
     /// The StorageClass parameter naming the filesystem (`ext4` default, `xfs`).
     static let fsTypeParameters = ["fsType", "csi.storage.k8s.io/fstype"]
+    /// The topology segment of the node this driver serves (the node agent labels its Node with it).
+    static let topologyKey = "topology.stowage.dev/node"
+
 
     let store: LoopStore
     let nodeID: String
@@ -35,7 +38,8 @@ final class LoopDriver: Driver {
     }
 
     func getPluginCapabilities(_ request: GetPluginCapabilitiesRequest) async throws -> GetPluginCapabilitiesResponse {
-        GetPluginCapabilitiesResponse(capabilities: [.service(.controllerService), .volumeExpansion(.online)])
+        GetPluginCapabilitiesResponse(capabilities: [.service(.controllerService), .service(.volumeAccessibilityConstraints),
+                                                     .volumeExpansion(.online)])
     }
 
     func probe(_ request: ProbeRequest) async throws -> ProbeResponse {
@@ -60,7 +64,7 @@ final class LoopDriver: Driver {
     }
 
     func nodeGetInfo(_ request: NodeGetInfoRequest) async throws -> NodeGetInfoResponse {
-        NodeGetInfoResponse(nodeId: nodeID)
+        NodeGetInfoResponse(nodeId: nodeID, accessibleTopology: Topology(segments: [Self.topologyKey: nodeID]))
     }
 
     // MARK: Shared rules
@@ -108,7 +112,9 @@ final class LoopDriver: Driver {
         }
         var context: [String: String] = [:]
         if let fs = Self.fsTypeParameters.compactMap({ record.parameters[$0] }).first { context["fsType"] = fs }
-        return Volume(capacityBytes: record.capacityBytes, volumeId: record.id, volumeContext: context, contentSource: source)
+        // A backing file on this machine: reachable from this node only.
+        return Volume(capacityBytes: record.capacityBytes, volumeId: record.id, volumeContext: context, contentSource: source,
+                      accessibleTopology: [Topology(segments: [Self.topologyKey: nodeID])])
     }
 }
 

@@ -42,3 +42,9 @@ public struct APIResource: Sendable, Hashable {
     /// `statefulsets.apps`), unique across groups; also how Kubernetes names the resource in messages.
     public var storageKey: String { group.isEmpty ? plural : "\(plural).\(group)" }
 }
+
+extension APIResource {
+    /// How kubectl names the kind in its messages: `persistentvolumeclaim`, `storageclass.storage.k8s.io`,
+    /// `statefulset.apps`.
+    public var kubectlName: String { group.isEmpty ? singular : "\(singular).\(group)" }
+}

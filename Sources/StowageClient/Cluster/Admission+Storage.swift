@@ -36,4 +36,23 @@ extension Admission {
         }
         return newest?.metadata.name
     }
+
+    /// Kubernetes' PersistentVolumeClaimResize admission: a claim's storage request may only grow when the claim is
+    /// bound and its class has `allowVolumeExpansion: true` (shrinking is refused by validation).
+    /// - Throws: ``APIError`` Forbidden saying which condition failed.
+    public static func admitResize<T: APIObject>(_ object: T, from old: T, in cluster: some Cluster) async throws {
+        guard let claim = object as? PersistentVolumeClaim, let previous = old as? PersistentVolumeClaim,
+              let requested = claim.storageRequest, let before = previous.storageRequest, before < requested else { return }
+        let name = claim.metadata.name ?? ""
+        guard previous.status?.phase == PersistentVolumeClaimPhase.bound, !(previous.spec?.volumeName ?? "").isEmpty else {
+            throw APIError(.forbidden, "persistentvolumeclaims \"\(name)\" is forbidden: only bound persistent volume claims can be expanded",
+                           kind: "persistentvolumeclaims", name: name)
+        }
+        let className = previous.spec?.storageClassName ?? ""
+        let storageClass = className.isEmpty ? nil : try await cluster.getIfPresent(StorageClass.self, ObjectKey(name: className))
+        guard storageClass?.allowVolumeExpansion == true else {
+            throw APIError(.forbidden, "persistentvolumeclaims \"\(name)\" is forbidden: only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+                           kind: "persistentvolumeclaims", name: name)
+        }
+    }
 }

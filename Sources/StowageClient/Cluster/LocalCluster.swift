@@ -60,6 +60,7 @@ public struct LocalCluster: Cluster {
         var (object, old) = try await prepareUpdate(object)
         object.applyDefaults()
         try Admission.validateUpdate(object, from: old)
+        try await Admission.admitResize(object, from: old, in: self)
         if options.dryRun { return object }
         return try await store.update(object)
     }
@@ -79,6 +80,10 @@ public struct LocalCluster: Cluster {
         var object = object
         Admission.normalizeNamespace(&object)
         let old = try await store.get(T.self, ObjectKey(namespace: object.metadata.namespace, name: object.metadata.name ?? ""))
+        if let expected = object.metadata.resourceVersion, !expected.isEmpty, expected != old.metadata.resourceVersion {
+            // Stale: a conflict, as the store would say, before validation compares it with a version it never saw.
+            throw APIError.conflict(T.resource, object.metadata.name ?? "")
+        }
         if object.metadata.resourceVersion == nil { object.metadata.resourceVersion = old.metadata.resourceVersion }
         return (object, old)
     }
@@ -113,7 +118,27 @@ public struct LocalCluster: Cluster {
             let current = try await store.get(type, key)
             return (current.metadata.finalizers ?? []).isEmpty ? .deleted(current) : .pending(current)
         }
+        if let finalizer = Self.propagationFinalizer(options.propagationPolicy) {
+            // Foreground and Orphan are carried out by the garbage collector, which removes this finalizer when done.
+            var current = try await store.get(type, key)
+            if let uid = options.preconditionUID, uid != current.metadata.uid {
+                throw APIError.conflict(T.resource, key.name)
+            }
+            if !current.metadata.isBeingDeleted, !current.metadata.hasFinalizer(finalizer) {
+                current.metadata.finalizers = (current.metadata.finalizers ?? []) + [finalizer]
+                _ = try await store.update(current)
+            }
+        }
         return try await store.delete(type, key, preconditions: DeletePreconditions(
             uid: options.preconditionUID, resourceVersion: options.preconditionResourceVersion))
+    }
+
+    /// The finalizer Kubernetes' API server adds for a propagation policy (`foregroundDeletion`, `orphan`).
+    static func propagationFinalizer(_ policy: String?) -> String? {
+        switch policy {
+        case "Foreground": return "foregroundDeletion"
+        case "Orphan": return "orphan"
+        default: return nil
+        }
     }
 }

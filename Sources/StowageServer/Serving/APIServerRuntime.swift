@@ -84,10 +84,11 @@ public final class APIServerRuntime: Sendable {
         return services
     }
 
-    /// Serves until SIGTERM or SIGINT, then shuts down gracefully.
-    public func run() async throws {
+    /// Serves until SIGTERM or SIGINT, then shuts down gracefully; `alongside` services (the controllers) run in
+    /// the same group and stop with it.
+    public func run(alongside: [any Service] = []) async throws {
         let group = ServiceGroup(configuration: .init(
-            services: try services().map { .init(service: $0) },
+            services: (try services() + alongside).map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: context.logger))
         try await group.run()

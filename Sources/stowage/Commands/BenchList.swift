@@ -13,6 +13,8 @@ extension BenchCommand {
             BenchAPICommand.self,
             BenchVolumesCommand.self,
             BenchProvisionCommand.self,
+            BenchBindCommand.self,
+            BenchDynamicCommand.self,
         ]
     }
 }

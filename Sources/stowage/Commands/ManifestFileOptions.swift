@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StowageAPI
+import StowageClient
 
 /// `-f FILE|DIR` (repeatable), shared by `apply` and `up`.
 struct ManifestFileOptions: ParsableArguments {

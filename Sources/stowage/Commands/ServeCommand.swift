@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import StowageClient
+import StowageControllers
 import StowageServer
 
 /// `stowage serve`: the Kubernetes-compatible API on the state directory's socket and on TLS TCP.
@@ -27,7 +28,16 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("node-name"), help: ArgumentHelp("This machine's node name (default: the host name).", valueName: "name"))
     var nodeName: String?
 
+    @Option(help: ArgumentHelp(
+        "Controllers to run, as kube-controller-manager spells it: * for all, name to add, -name to leave out (known: \(ControllerSelection.known.joined(separator: ", "))).",
+        valueName: "list"))
+    var controllers = "*"
+
     @OptionGroup var state: StateOptions
+
+    func validate() throws {
+        _ = try ControllerSelection(parsing: controllers)
+    }
 
     func run() async throws {
         try await CommandErrors.reporting {
@@ -49,8 +59,14 @@ struct ServeCommand: AsyncParsableCommand {
             print("stowage: serving unix://\(options.socketPath) and https on \(options.listenAddresses.joined(separator: ", "))")
             print("stowage: KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
             fflush(nil)
+            let manager = ControllerManager(cluster: cluster, options: ControllerManagerOptions(
+                selection: try ControllerSelection(parsing: controllers), pluginsDirectory: state.pluginsDirectory,
+                stagingDirectory: state.resolvedDirectory + "/staging"))
+            try FileManager.default.createDirectory(atPath: state.pluginsDirectory, withIntermediateDirectories: true)
+            print("stowage: controllers \(manager.options.selection.enabled.joined(separator: ",")); drivers' sockets in \(state.pluginsDirectory)")
+            fflush(nil)
             do {
-                try await runtime.run()
+                try await runtime.run(alongside: [ControllerService(manager: manager)])
             } catch {
                 await cluster.store.close()
                 throw CommandFailure("the API server stopped: \(error)")

@@ -16,6 +16,9 @@ struct StateOptions: ParsableArguments {
         return geteuid() == 0 ? "/var/lib/stowage" : FileManager.default.currentDirectoryPath + "/.stowage"
     }
 
+    /// Where drivers put their sockets for the controllers (and, later, the node agent) to find.
+    var pluginsDirectory: String { resolvedDirectory + "/plugins" }
+
     /// Opens the store (creating the directory) and a bootstrapped in-process cluster over it.
     func openCluster() async throws -> LocalCluster {
         let directory = resolvedDirectory

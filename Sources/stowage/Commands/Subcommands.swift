@@ -11,6 +11,7 @@ extension StowageCommand {
             DescribeCommand.self,
             DeleteCommand.self,
             WaitCommand.self,
+            PVCommand.self,
             VersionCommand.self,
             DriverCommand.self,
             BenchCommand.self,

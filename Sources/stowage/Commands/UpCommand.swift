@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StowageAPI
 import StowageClient
+import StowageControllers
 import StowageServer
 import ServiceLifecycle
 import Logging
@@ -52,7 +53,11 @@ struct UpCommand: AsyncParsableCommand {
             let options = APIServerOptions(stateDirectory: state.resolvedDirectory,
                                            listenAddresses: listenAddresses.isEmpty ? ["127.0.0.1:6443"] : listenAddresses)
             let runtime = try APIServerRuntime(options: options, cluster: cluster, logger: logger)
-            let services = ServiceGroup(configuration: .init(services: try runtime.services().map { .init(service: $0) },
+            try FileManager.default.createDirectory(atPath: state.pluginsDirectory, withIntermediateDirectories: true)
+            let controllers = ControllerService(manager: ControllerManager(
+                cluster: cluster, options: ControllerManagerOptions(pluginsDirectory: state.pluginsDirectory,
+                                                                  stagingDirectory: state.resolvedDirectory + "/staging")))
+            let services = ServiceGroup(configuration: .init(services: (try runtime.services() + [controllers]).map { .init(service: $0) },
                                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             print("\nAPI: unix://\(options.socketPath); KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
             print("watching for changes (Ctrl-C to stop)")

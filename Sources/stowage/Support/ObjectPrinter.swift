@@ -75,8 +75,3 @@ struct ObjectPrinter {
     }
 }
 
-extension APIResource {
-    /// How kubectl names the kind in its messages: `persistentvolumeclaim`, `storageclass.storage.k8s.io`,
-    /// `statefulset.apps`.
-    var kubectlName: String { group.isEmpty ? singular : "\(singular).\(group)" }
-}

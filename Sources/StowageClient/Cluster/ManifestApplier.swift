@@ -4,20 +4,34 @@ import StowageClient
 
 /// Applies manifest files all-or-nothing up front: every file is read and every object defaulted and validated
 /// before the first write, so a typo in the last document leaves nothing half-applied.
-struct ManifestApplier {
-    let cluster: any Cluster
+public struct ManifestApplier: Sendable {
+    public let cluster: any Cluster
+
+    public init(cluster: any Cluster) { self.cluster = cluster }
 
     /// One line of what happened to an object, as kubectl prints it (`persistentvolumeclaim/data created`).
-    struct Outcome {
-        var line: String
+    public struct Outcome: Sendable {
+        public var line: String
     }
 
-    /// Reads and checks every file; throws the first located problem.
-    static func load(_ files: [String]) throws -> [ManifestObject] {
+    /// Reads and checks every file; throws the first located problem (``ManifestError`` with file and line).
+    public static func load(_ files: [String]) throws -> [ManifestObject] {
         var objects: [ManifestObject] = []
         for file in try expandDirectories(files) {
             objects += try ManifestReader.read(contentsOf: file)
         }
+        try checkAll(objects)
+        return objects
+    }
+
+    /// Reads and checks manifest text (YAML or JSON, one or more documents); `file` names it in errors.
+    public static func load(text: String, file: String = "-") throws -> [ManifestObject] {
+        let objects = try ManifestReader.read(text, file: file)
+        try checkAll(objects)
+        return objects
+    }
+
+    private static func checkAll(_ objects: [ManifestObject]) throws {
         for item in objects {
             let problems = Self.check(item.object)
             if let first = problems.first {
@@ -27,11 +41,10 @@ struct ManifestApplier {
                                     message: "\(item.object.kind) \"\(item.object.metadata.name ?? "")\" is invalid: \(first)\(rest)")
             }
         }
-        return objects
     }
 
     /// A directory stands for its `.yaml`, `.yml` and `.json` files (not recursive), in name order, as kubectl reads them.
-    static func expandDirectories(_ paths: [String]) throws -> [String] {
+    public static func expandDirectories(_ paths: [String]) throws -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -57,7 +70,7 @@ struct ManifestApplier {
     }
 
     /// Creates each object, or updates it when it exists (keeping its status).
-    func apply(_ objects: [ManifestObject]) async throws -> [Outcome] {
+    public func apply(_ objects: [ManifestObject]) async throws -> [Outcome] {
         var outcomes: [Outcome] = []
         for item in objects {
             outcomes.append(try await apply(item.object))

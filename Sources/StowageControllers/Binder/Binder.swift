@@ -1,0 +1,103 @@
+import Logging
+import StowageAPI
+import StowageClient
+import Synchronization
+
+/// A claim or a volume: what the binder and the protection controller reconcile.
+public enum StorageObjectKey: Hashable, Sendable, CustomStringConvertible {
+    case claim(ObjectKey)
+    case volume(String)
+
+    public var description: String {
+        switch self {
+        case .claim(let key): return "pvc \(key)"
+        case .volume(let name): return "pv \(name)"
+        }
+    }
+}
+
+/// The binder: matches claims to volumes by `spec/kubernetes-semantics.md` §1, binds them in Kubernetes' order
+/// (§2), keeps both sides' phases true (Available, Bound, Released; Pending, Bound, Lost), assigns the default
+/// class to claims that have none — also retroactively — and hands claims that nothing matches to their class's
+/// provisioner.
+public final class Binder: Reconciler {
+    public let name = "binder"
+    let cluster: any Cluster
+    let informers: SharedInformers
+    let events: EventRecorder
+    let index = VolumeIndex()
+    /// Unbound claims that found nothing, by class, so a volume becoming free wakes only those that might want it.
+    private let waiting = Mutex<[String: Set<ObjectKey>]>([:])
+    private let logger: Logger
+
+    public init(cluster: any Cluster, informers: SharedInformers, events: EventRecorder, logger: Logger) {
+        self.cluster = cluster
+        self.informers = informers
+        self.events = events
+        self.logger = logger
+    }
+
+    /// Connects the informers to `loop` (call before the informers run).
+    public func register(with loop: ReconcileLoop<Binder>) {
+        informers.volumes.addHandler { [index] event in
+            switch event {
+            case .deleted(let volume):
+                index.forget(volume.metadata.name ?? "")
+            case .added(let volume), .updated(_, let volume):
+                if index.observe(volume) { self.wake(storageClass: volume.spec?.storageClassName ?? "", loop) }
+            }
+            let volume = event.object
+            loop.enqueue(.volume(volume.metadata.name ?? ""))
+            if let ref = volume.spec?.claimRef, let name = ref.name {
+                loop.enqueue(.claim(ObjectKey(namespace: ref.namespace ?? "default", name: name)))
+            }
+        }
+        informers.claims.addHandler { event in
+            let claim = event.object
+            loop.enqueue(.claim(claim.key))
+            if case .deleted = event {
+                self.waiting.withLock { waiting in for key in waiting.keys { waiting[key]?.remove(claim.key) } }
+                for volume in self.informers.volumes.byIndex(SharedInformers.volumesByClaim, claim.indexKey) {
+                    loop.enqueue(.volume(volume.metadata.name ?? ""))
+                }
+                if let name = claim.spec?.volumeName, !name.isEmpty { loop.enqueue(.volume(name)) }
+            }
+        }
+        informers.classes.addHandler { _ in
+            // A new class (or a new default) can change what unbound claims should do.
+            for claim in self.informers.claims.list() where (claim.spec?.volumeName ?? "").isEmpty {
+                loop.enqueue(.claim(claim.key))
+            }
+        }
+        informers.pods.addHandler { event in
+            // A pod placed on a node is the first consumer its WaitForFirstConsumer claims wait for.
+            let pod = event.object
+            guard let node = pod.spec?.nodeName, !node.isEmpty else { return }
+            for claim in StandardIndexes.claims(of: pod) { loop.enqueue(.claim(ObjectKey(claim))) }
+        }
+    }
+
+    public func reconcile(_ key: StorageObjectKey) async throws -> ReconcileResult {
+        switch key {
+        case .claim(let key):
+            guard let claim = informers.claims.get(key), !claim.metadata.isBeingDeleted else { return .done }
+            if (claim.spec?.volumeName ?? "").isEmpty {
+                return try await syncUnboundClaim(claim)
+            }
+            return try await syncBoundClaim(claim)
+        case .volume(let name):
+            guard let volume = informers.volumes.get(ObjectKey(name: name)) else { return .done }
+            return try await syncVolume(volume)
+        }
+    }
+
+    /// Remembers that `claim` found no volume, so a volume of its class becoming free looks again.
+    func park(_ claim: PersistentVolumeClaim) {
+        waiting.withLock { $0[claim.spec?.storageClassName ?? "", default: []].insert(claim.key) }
+    }
+
+    private func wake(storageClass: String, _ loop: ReconcileLoop<Binder>) {
+        let keys = waiting.withLock { $0.removeValue(forKey: storageClass) ?? [] }
+        for key in keys { loop.enqueue(.claim(key)) }
+    }
+}

@@ -1,0 +1,139 @@
+import StowageAPI
+import Synchronization
+
+/// The free volumes, kept sorted so that choosing one for a claim costs O(log n) in the usual case and binding a
+/// backlog of n claims costs O(n log n), not O(n²): grouped by class, volumeMode and access-mode set; within a
+/// group, ordered by capacity then name. A volume is *free* when it has no `claimRef`, is `Available` and is not
+/// being deleted.
+///
+/// A volume handed to a claim by ``reserve(for:on:)`` stays out of the free set until the informer shows its
+/// `claimRef` (the write landed) or ``unreserve(_:)`` puts it back (the write failed), so two claims reconciled at
+/// once never pick the same volume. Thread-safe.
+final class VolumeIndex: Sendable {
+    private struct Group: Hashable {
+        let storageClass: String
+        let volumeMode: String
+        let accessModes: [String]
+    }
+    private struct Entry: Comparable {
+        let capacity: Quantity
+        let name: String
+        static func < (a: Entry, b: Entry) -> Bool { a.capacity != b.capacity ? a.capacity < b.capacity : a.name < b.name }
+    }
+    private struct State {
+        var groups: [Group: [Entry]] = [:]
+        var location: [String: (group: Group, entry: Entry)] = [:]
+        var volumes: [String: PersistentVolume] = [:]
+        var reserved: Set<String> = []
+    }
+    private let state = Mutex(State())
+
+    /// Takes the latest state of a volume (from the informer). Returns true when the volume just became free,
+    /// so claims waiting for one may look again.
+    @discardableResult
+    func observe(_ volume: PersistentVolume) -> Bool {
+        guard let name = volume.metadata.name else { return false }
+        return state.withLock { state in
+            let wasFree = state.location[name] != nil
+            Self.remove(name, from: &state)
+            state.volumes[name] = volume
+            if volume.spec?.claimRef != nil { state.reserved.remove(name) }
+            guard Self.isFree(volume), !state.reserved.contains(name) else { return false }
+            Self.insert(volume, into: &state)
+            return !wasFree
+        }
+    }
+
+    /// Drops a deleted volume.
+    func forget(_ name: String) {
+        state.withLock { state in
+            Self.remove(name, from: &state)
+            state.volumes[name] = nil
+            state.reserved.remove(name)
+        }
+    }
+
+    /// Chooses the best free volume for `claim` (rules 2, 3, 5, 6 and, with `node`, 7) and reserves it.
+    func reserve(for claim: PersistentVolumeClaim, on node: Node?) -> PersistentVolume? {
+        let request = claim.storageRequest ?? Quantity(bytes: 0)
+        let wanted = claim.spec?.accessModes ?? []
+        let storageClass = claim.spec?.storageClassName ?? ""
+        let volumeMode = claim.spec?.effectiveVolumeMode ?? PersistentVolumeMode.filesystem
+        return state.withLock { state -> PersistentVolume? in
+            let groups = state.groups.keys
+                .filter { $0.storageClass == storageClass && $0.volumeMode == volumeMode && VolumeMatching.accessModesSatisfied(wanted, by: $0.accessModes) }
+            var best: (modes: Int, entry: Entry)?
+            for group in groups {
+                guard let entries = state.groups[group] else { continue }
+                if let best, best.modes < group.accessModes.count { continue }
+                var position = Self.firstIndex(in: entries, notBelow: request)
+                while position < entries.count {
+                    let entry = entries[position]
+                    position += 1
+                    if let best, best.modes == group.accessModes.count, !(entry < best.entry) { break }
+                    guard let volume = state.volumes[entry.name] else { continue }
+                    if !VolumeMatching.selector(of: claim, matches: volume) { continue }
+                    if let node, !VolumeMatching.nodeAffinity(of: volume, admits: node) { continue }
+                    best = (group.accessModes.count, entry)
+                    break
+                }
+            }
+            guard let chosen = best?.entry, let volume = state.volumes[chosen.name] else { return nil }
+            Self.remove(chosen.name, from: &state)
+            state.reserved.insert(chosen.name)
+            return volume
+        }
+    }
+
+    /// Returns a reserved volume to the free set (its bind failed).
+    func unreserve(_ name: String) {
+        state.withLock { state in
+            guard state.reserved.remove(name) != nil, let volume = state.volumes[name], Self.isFree(volume) else { return }
+            Self.insert(volume, into: &state)
+        }
+    }
+
+    /// How many volumes are free (for tests and metrics).
+    var freeCount: Int { state.withLock { $0.location.count } }
+
+    static func isFree(_ volume: PersistentVolume) -> Bool {
+        volume.spec?.claimRef == nil && volume.status?.phase == PersistentVolumePhase.available && !volume.metadata.isBeingDeleted
+    }
+
+    private static func insert(_ volume: PersistentVolume, into state: inout State) {
+        guard let name = volume.metadata.name, let capacity = volume.storageCapacity else { return }
+        let group = Group(storageClass: volume.spec?.storageClassName ?? "",
+                          volumeMode: volume.spec?.effectiveVolumeMode ?? PersistentVolumeMode.filesystem,
+                          accessModes: Array(Set(volume.spec?.accessModes ?? [])).sorted())
+        let entry = Entry(capacity: capacity, name: name)
+        var entries = state.groups[group] ?? []
+        entries.insert(entry, at: firstIndex(in: entries, notBelow: entry))
+        state.groups[group] = entries
+        state.location[name] = (group, entry)
+    }
+
+    private static func remove(_ name: String, from state: inout State) {
+        guard let (group, entry) = state.location.removeValue(forKey: name), var entries = state.groups[group] else { return }
+        let position = firstIndex(in: entries, notBelow: entry)
+        if position < entries.count, entries[position].name == name { entries.remove(at: position) }
+        state.groups[group] = entries.isEmpty ? nil : entries
+    }
+
+    private static func firstIndex(in entries: [Entry], notBelow entry: Entry) -> Int {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle] < entry { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    private static func firstIndex(in entries: [Entry], notBelow capacity: Quantity) -> Int {
+        var low = 0, high = entries.count
+        while low < high {
+            let middle = (low + high) / 2
+            if entries[middle].capacity < capacity { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

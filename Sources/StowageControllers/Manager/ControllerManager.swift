@@ -1,0 +1,99 @@
+import Logging
+import StowageAPI
+import StowageClient
+
+/// Settings of a ``ControllerManager``.
+public struct ControllerManagerOptions: Sendable {
+    /// Which controllers run (`--controllers`).
+    public var selection: ControllerSelection
+    /// Where driver sockets are found (`<state-dir>/plugins`).
+    public var pluginsDirectory: String
+    /// Where this node stages volumes (`<state-dir>/staging/<driver>/<volume handle>`), for online filesystem
+    /// expansion; nil leaves node expansion to the node agent.
+    public var stagingDirectory: String?
+    /// Concurrent reconciles per controller.
+    public var workers: Int
+
+    public init(selection: ControllerSelection = .all, pluginsDirectory: String, stagingDirectory: String? = nil, workers: Int = 16) {
+        self.selection = selection
+        self.pluginsDirectory = pluginsDirectory
+        self.stagingDirectory = stagingDirectory
+        self.workers = workers
+    }
+}
+
+/// Runs the selected controllers over one set of shared informers and one driver directory, as
+/// kube-controller-manager does. Everything it knows it learns through `cluster`; nothing reaches around the API.
+public final class ControllerManager: Sendable {
+    /// The informers every controller reads.
+    public let informers: SharedInformers
+    /// The drivers found in the plugins directory.
+    public let drivers: DriverDirectory
+    /// The options it was made with.
+    public let options: ControllerManagerOptions
+    private let cluster: any Cluster
+    private let logger: Logger
+
+    public init(cluster: any Cluster, options: ControllerManagerOptions, logger: Logger = Logger(label: "stowage.controllers")) {
+        self.cluster = cluster
+        self.options = options
+        self.logger = logger
+        self.informers = SharedInformers(cluster: cluster, logger: logger)
+        self.drivers = DriverDirectory(directory: options.pluginsDirectory, logger: logger)
+    }
+
+    /// Runs informers, the driver directory and every enabled controller until the task is cancelled.
+    public func run() async {
+        let selection = options.selection
+        let workers = options.workers
+        var loops: [@Sendable () async -> Void] = []
+        if selection.isEnabled("binder") {
+            let binder = Binder(cluster: cluster, informers: informers, events: recorder("persistentvolume-controller"), logger: logger)
+            let loop = ReconcileLoop(binder, workers: workers, logger: logger)
+            binder.register(with: loop)
+            loops.append { await loop.run() }
+        }
+        if selection.isEnabled("provisioner") {
+            let provisioner = Provisioner(cluster: cluster, informers: informers, drivers: drivers,
+                                          events: recorder("stowage-provisioner"), logger: logger)
+            let loop = ReconcileLoop(provisioner, workers: workers, logger: logger)
+            provisioner.register(with: loop)
+            loops.append { await loop.run() }
+        }
+        if selection.isEnabled("reclaimer") {
+            let reclaimer = Reclaimer(cluster: cluster, informers: informers, drivers: drivers, events: recorder("persistentvolume-controller"))
+            let loop = ReconcileLoop(reclaimer, workers: max(1, workers / 2), logger: logger)
+            reclaimer.register(with: loop)
+            loops.append { await loop.run() }
+        }
+        if selection.isEnabled("protection") {
+            let protection = Protection(cluster: cluster, informers: informers, events: recorder("pvc-protection-controller"))
+            let loop = ReconcileLoop(protection, workers: max(1, workers / 2), logger: logger)
+            protection.register(with: loop)
+            loops.append { await loop.run() }
+        }
+        if selection.isEnabled("expander") {
+            let expander = Expander(cluster: cluster, informers: informers, drivers: drivers,
+                                    events: recorder("external-resizer"), stagingDirectory: options.stagingDirectory)
+            let loop = ReconcileLoop(expander, workers: max(1, workers / 4), logger: logger)
+            expander.register(with: loop)
+            loops.append { await loop.run() }
+        }
+        if selection.isEnabled("garbagecollector") {
+            let collector = GarbageCollector(cluster: cluster, informers: informers)
+            let loop = ReconcileLoop(collector, workers: max(1, workers / 2), logger: logger)
+            collector.register(with: loop)
+            loops.append { await loop.run() }
+        }
+        logger.info("controllers starting", metadata: ["controllers": "\(selection.enabled.joined(separator: ","))"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.informers.run() }
+            group.addTask { await self.drivers.run() }
+            for loop in loops { group.addTask { await loop() } }
+        }
+    }
+
+    private func recorder(_ component: String) -> EventRecorder {
+        EventRecorder(cluster: cluster, component: component, logger: logger)
+    }
+}

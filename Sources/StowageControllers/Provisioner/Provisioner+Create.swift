@@ -1,0 +1,91 @@
+import StowageAPI
+import StowageCSI
+import StowageClient
+
+extension Provisioner {
+    /// Creates the volume and records its PV. The claim carries the in-flight finalizer from before
+    /// `CreateVolume` until the PV exists.
+    func provision(_ claim: PersistentVolumeClaim, class storageClass: StorageClass, driver: RegisteredDriver,
+                   volumeName: String, resumed: Bool) async throws -> ReconcileResult {
+        let uid = claim.metadata.uid ?? ""
+        var claim = claim
+        if !resumed {
+            claim.metadata.finalizers = (claim.metadata.finalizers ?? []) + [ProvisioningFinalizer.volumeInFlight]
+            claim = try await cluster.update(claim)
+        }
+        let resumedAfterRestart = resumed && started.withLock { !$0.contains(uid) }
+        started.withLock { _ = $0.insert(uid) }
+        await events.normal(claim, reason: "Provisioning",
+                            "External provisioner is provisioning volume for claim \"\(claim.metadata.namespace ?? "default")/\(claim.metadata.name ?? "")\"")
+        let response: CreateVolumeResponse
+        do {
+            response = try await driver.client.createVolume(Self.createRequest(for: claim, class: storageClass, driver: driver, name: volumeName))
+        } catch let error as CSIError {
+            return try await failed(claim, class: storageClass, error: error)
+        }
+        guard let volume = response.volume, !volume.volumeId.isEmpty else {
+            return try await failed(claim, class: storageClass, error: CSIError(.internal, "the driver answered CreateVolume without a volume id"))
+        }
+        let record = Self.persistentVolume(named: volumeName, for: claim, class: storageClass, driver: driver.name, volume: volume)
+        do {
+            _ = try await cluster.create(record)
+        } catch let error as APIError where error.reason == .alreadyExists {
+            // Recorded by an earlier attempt whose answer we did not see.
+        }
+        failures.withLock { _ = $0.removeValue(forKey: uid) }
+        try await removeInFlightFinalizer(from: claim)
+        if resumedAfterRestart {
+            await events.normal(claim, reason: "ProvisioningSucceeded",
+                                "Successfully provisioned volume \(volumeName): finished the provisioning an earlier run started before it stopped")
+        } else {
+            await events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
+        }
+        return .done
+    }
+
+    /// Records a failed `CreateVolume`: an event with the driver's words, then backoff, a wait for a change
+    /// (INVALID_ARGUMENT), or a cleared node selection (RESOURCE_EXHAUSTED).
+    private func failed(_ claim: PersistentVolumeClaim, class storageClass: StorageClass, error: CSIError) async throws -> ReconcileResult {
+        let uid = claim.metadata.uid ?? ""
+        // Nothing was created: let a deletion of the claim go ahead.
+        try await removeInFlightFinalizer(from: claim)
+        await events.warning(claim, reason: "ProvisioningFailed",
+                             "failed to provision volume with StorageClass \"\(storageClass.metadata.name ?? "")\": rpc error: code = \(error.code.name) desc = \(error.message)")
+        let count = failures.withLock { failures -> Int in
+            var failure = failures[uid] ?? ProvisioningFailure(count: 0)
+            failure.count += 1
+            if error.code == .invalidArgument {
+                failure.finalFor = "\(claim.metadata.resourceVersion ?? "")/\(storageClass.metadata.resourceVersion ?? "")"
+            }
+            failures[uid] = failure
+            return failure.count
+        }
+        if error.code == .invalidArgument { return .done }
+        if error.code == .resourceExhausted, claim.metadata.annotation(StorageAnnotation.selectedNode) != nil {
+            var fresh = try await cluster.get(PersistentVolumeClaim.self, claim.key)
+            fresh.metadata.annotations?[StorageAnnotation.selectedNode] = nil
+            _ = try await cluster.update(fresh)
+            return .done
+        }
+        let seconds = min(300, 1 << min(count - 1, 9))
+        return .again(after: .seconds(seconds))
+    }
+
+    /// A claim deleted while its volume was in flight and never recorded: learn the volume's id from the
+    /// (idempotent) `CreateVolume`, delete it, say so, and let the claim go.
+    func deleteOrphan(of claim: PersistentVolumeClaim, volumeName: String) async throws -> ReconcileResult {
+        guard let driverName = claim.metadata.annotation(StorageAnnotation.storageProvisioner),
+              let driver = drivers.driver(named: driverName),
+              let storageClass = informers.classes.get(ObjectKey(name: claim.spec?.storageClassName ?? "")) else {
+            return .again(after: .seconds(1))
+        }
+        let response = try await driver.client.createVolume(Self.createRequest(for: claim, class: storageClass, driver: driver, name: volumeName))
+        if let id = response.volume?.volumeId, !id.isEmpty {
+            _ = try await driver.client.deleteVolume(DeleteVolumeRequest(volumeId: id))
+        }
+        await events.normal(claim, reason: "ProvisioningCleanedUp",
+                            "deleted volume \(volumeName): it was created for this claim, which was deleted before the volume was recorded as a PersistentVolume")
+        try await removeInFlightFinalizer(from: claim)
+        return .done
+    }
+}

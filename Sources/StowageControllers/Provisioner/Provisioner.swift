@@ -1,0 +1,113 @@
+import Logging
+import StowageAPI
+import StowageCSI
+import StowageClient
+import Synchronization
+
+/// Finalizers the provisioner and reclaimer use.
+public enum ProvisioningFinalizer {
+    /// On a claim while its volume is being created and not yet recorded as a PV: a claim deleted (or a process
+    /// killed) in that window cannot leak the volume, because the claim stays until the provisioner has either
+    /// recorded the PV or deleted the orphan.
+    public static let volumeInFlight = "provisioner.stowage.dev/volume-in-flight"
+    /// On every provisioned PV (Kubernetes' spelling): the PV object stays until the driver confirmed
+    /// `DeleteVolume`, even when the PV is deleted before its claim.
+    public static let deleteStorage = "external-provisioner.volume.kubernetes.io/finalizer"
+}
+
+/// The provisioner: for claims the binder handed to a driver (`volume.kubernetes.io/storage-provisioner`), calls the
+/// driver's `CreateVolume` named `pvc-<claim uid>` on the node the claim belongs to and records the PV (§3).
+/// Crash-safe through ``ProvisioningFinalizer/volumeInFlight``; failures back off from 1 s doubling to 5 min;
+/// INVALID_ARGUMENT waits for the claim or class to change; RESOURCE_EXHAUSTED clears a selected node.
+public final class Provisioner: Reconciler {
+    public let name = "provisioner"
+    let cluster: any Cluster
+    let informers: SharedInformers
+    let drivers: DriverDirectory
+    let events: EventRecorder
+    let logger: Logger
+    /// Claims whose last attempt failed, by uid: consecutive failures, and for INVALID_ARGUMENT the claim and
+    /// class versions it failed for.
+    let failures = Mutex<[String: ProvisioningFailure]>([:])
+    /// Claims this process has started provisioning (an in-flight finalizer found on any other claim was left by
+    /// an earlier process).
+    let started = Mutex<Set<String>>([])
+
+    struct ProvisioningFailure {
+        var count: Int
+        var finalFor: String?
+    }
+
+    public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder, logger: Logger) {
+        self.cluster = cluster
+        self.informers = informers
+        self.drivers = drivers
+        self.events = events
+        self.logger = logger
+    }
+
+    /// Connects informers and the driver directory to `loop`.
+    public func register(with loop: ReconcileLoop<Provisioner>) {
+        informers.claims.addHandler { event in
+            let claim = event.object
+            if claim.metadata.annotation(StorageAnnotation.storageProvisioner) != nil
+                || claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) {
+                loop.enqueue(claim.key)
+            }
+        }
+        informers.classes.addHandler { event in
+            // A changed class may fix what INVALID_ARGUMENT complained about.
+            for claim in self.informers.claims.list() where claim.spec?.storageClassName == event.object.metadata.name {
+                if claim.metadata.annotation(StorageAnnotation.storageProvisioner) != nil { loop.enqueue(claim.key) }
+            }
+        }
+        drivers.onRegister { driver in
+            for claim in self.informers.claims.list() where claim.metadata.annotation(StorageAnnotation.storageProvisioner) == driver {
+                loop.enqueue(claim.key)
+            }
+        }
+    }
+
+    public func reconcile(_ key: ObjectKey) async throws -> ReconcileResult {
+        guard let claim = informers.claims.get(key) else { return .done }
+        let volumeName = "pvc-\(claim.metadata.uid ?? "")"
+        let inFlight = claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight)
+        let existing = try await volumeRecord(named: volumeName)
+        if claim.metadata.isBeingDeleted || !(claim.spec?.volumeName ?? "").isEmpty || existing != nil {
+            guard inFlight else { return .done }
+            if existing == nil, claim.metadata.isBeingDeleted {
+                return try await deleteOrphan(of: claim, volumeName: volumeName)
+            }
+            try await removeInFlightFinalizer(from: claim)
+            return .done
+        }
+        guard let driverName = claim.metadata.annotation(StorageAnnotation.storageProvisioner), !driverName.isEmpty,
+              let className = claim.spec?.storageClassName, !className.isEmpty,
+              let storageClass = informers.classes.get(ObjectKey(name: className)), storageClass.provisioner == driverName
+        else { return .done }
+        let selectedNode = claim.metadata.annotation(StorageAnnotation.selectedNode)
+        if storageClass.volumeBindingMode == VolumeBindingMode.waitForFirstConsumer, (selectedNode ?? "").isEmpty { return .done }
+        guard let driver = drivers.driver(named: driverName) else {
+            await events.normal(claim, reason: "ExternalProvisioning",
+                                "waiting for driver \"\(driverName)\" to register: no socket in \(drivers.directory) answers as that driver")
+            return .done
+        }
+        if let selectedNode, !selectedNode.isEmpty, selectedNode != driver.nodeID { return .done }
+        let version = "\(claim.metadata.resourceVersion ?? "")/\(storageClass.metadata.resourceVersion ?? "")"
+        if failures.withLock({ $0[claim.metadata.uid ?? ""]?.finalFor }) == version { return .done }
+        return try await provision(claim, class: storageClass, driver: driver, volumeName: volumeName, resumed: inFlight)
+    }
+
+    /// The PV record named `name`, from the cache or, when the cache has not seen it, the API.
+    func volumeRecord(named name: String) async throws -> PersistentVolume? {
+        if let cached = informers.volumes.get(ObjectKey(name: name)) { return cached }
+        return try await cluster.getIfPresent(PersistentVolume.self, ObjectKey(name: name))
+    }
+
+    func removeInFlightFinalizer(from claim: PersistentVolumeClaim) async throws {
+        var fresh = try await cluster.get(PersistentVolumeClaim.self, claim.key)
+        guard fresh.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) else { return }
+        fresh.metadata.finalizers?.removeAll { $0 == ProvisioningFinalizer.volumeInFlight }
+        _ = try await cluster.update(fresh)
+    }
+}

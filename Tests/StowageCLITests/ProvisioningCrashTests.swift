@@ -1,0 +1,86 @@
+import Foundation
+import StowageAPI
+import StowageCSI
+import StowageClient
+import Testing
+
+/// `kill -9` of `stowage serve` in the middle of a 200-claim dynamic-provisioning burst, then a restart: every claim
+/// ends Bound exactly once, there is one PV per claim, and the driver holds exactly the volumes the PVs name — no
+/// orphan, no duplicate.
+@Suite("Provisioning survives kill -9 of stowage serve", .serialized,
+       .enabled(if: geteuid() == 0 && CommandRunner.executable != nil, "needs root (drivers) and the built stowage binaries"))
+struct ProvisioningCrashTests {
+    static let claims = 200
+
+    @Test("hostpath and loop", arguments: [("hostpath", "hostpath.stowage.dev"), ("loop", "loop.stowage.dev")])
+    func killDuringBurst(driver: String, provisioner: String) async throws {
+        let runner = try CommandRunner.make()
+        defer { runner.remove() }
+        let plugins = runner.stateDirectory + "/plugins"
+        try FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
+        let driverProcess = try Self.startDriver(driver, socket: "\(plugins)/\(driver).sock", state: runner.workDirectory + "/driver")
+        defer { driverProcess.terminate(); driverProcess.waitUntilExit() }
+        var server: ServerProcess? = try ServerProcess(runner: runner)
+        defer { server?.stop() }
+        let cluster = try HTTPCluster(endpoint: .stateDirectory(runner.stateDirectory))
+        _ = try await cluster.create(StorageClass(metadata: ObjectMeta(name: "burst"), provisioner: provisioner))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<Self.claims {
+                group.addTask {
+                    _ = try await cluster.create(PersistentVolumeClaim(name: "c-\(index)", request: .mebibytes(16), storageClassName: "burst"))
+                }
+            }
+            try await group.waitForAll()
+        }
+        // Kill it mid-burst: after some volumes exist, before all do.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(120))
+        while try await cluster.listAll(PersistentVolume.self).count < Self.claims / 5, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        kill(server!.process.processIdentifier, SIGKILL)
+        server!.process.waitUntilExit()
+        try await cluster.shutdown()
+        server = try ServerProcess(runner: runner)
+        let restarted = try HTTPCluster(endpoint: .stateDirectory(runner.stateDirectory))
+
+        var claims: [PersistentVolumeClaim] = []
+        while ContinuousClock.now < deadline.advanced(by: .seconds(60)) {
+            claims = try await restarted.listAll(PersistentVolumeClaim.self, namespace: "default")
+            if claims.filter({ $0.status?.phase == "Bound" }).count == Self.claims { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(claims.filter { $0.status?.phase == "Bound" }.count == Self.claims, "\(server?.log().suffix(2000) ?? "")")
+        for claim in claims {
+            #expect(claim.spec?.volumeName == "pvc-\(claim.metadata.uid ?? "")")
+        }
+        let volumes = try await restarted.listAll(PersistentVolume.self)
+        #expect(volumes.count == Self.claims, "one PV per claim, no duplicate")
+        let client = try DriverClient(endpoint: "unix://\(plugins)/\(driver).sock")
+        defer { client.close() }
+        let held = Set(try await client.listVolumes(ListVolumesRequest()).entries.compactMap { $0.volume?.volumeId })
+        let recorded = Set(volumes.compactMap { $0.spec?.csi?.volumeHandle })
+        #expect(held == recorded, "the driver holds exactly the recorded volumes: \(held.subtracting(recorded).count) orphans, \(recorded.subtracting(held).count) missing")
+
+        // Clean up through the product itself: deleting the claims deletes the volumes.
+        for claim in claims { _ = try await restarted.delete(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: claim.metadata.name ?? "")) }
+        while ContinuousClock.now < deadline.advanced(by: .seconds(120)) {
+            if try await restarted.listAll(PersistentVolume.self).isEmpty { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await client.listVolumes(ListVolumesRequest()).entries.isEmpty, "Delete reclaimed every volume")
+        try await restarted.shutdown()
+    }
+
+    static func startDriver(_ name: String, socket: String, state: String) throws -> Process {
+        let directory = URL(fileURLWithPath: CommandRunner.executable!).deletingLastPathComponent().path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "\(directory)/stowage-\(name)")
+        process.arguments = ["--endpoint", "unix://\(socket)", "--state-dir", state, "--node-id", "crash-node"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: socket), Date() < deadline { usleep(10_000) }
+        return process
+    }
+}
