@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 @Suite("stowage apply, get, delete", .enabled(if: CommandRunner.executable != nil, "the stowage executable is not built; run `swift build` first"))
 struct ApplyGetTests {
     static let claims = """
@@ -171,4 +172,5 @@ struct ApplyGetTests {
         #expect(timedOut.status != 0)
         #expect(timedOut.stderr.contains("timed out waiting for the condition on persistentvolumeclaims/data"))
     }
+}
 }

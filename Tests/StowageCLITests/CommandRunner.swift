@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Runs the built `stowage` executable (next to the test bundle) with a private state directory.
 struct CommandRunner {
@@ -60,5 +61,20 @@ struct CommandRunner {
 
     func remove() {
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stateDirectory).deletingLastPathComponent().path)
+    }
+}
+
+/// Every CLI suite, one test at a time. The CLI tests block the thread they run on (they wait for processes),
+/// and Swift's cooperative pool has one thread per core: run in parallel they could take every thread for seconds
+/// and starve unrelated tests that poll with deadlines.
+@Suite(.serialized) enum CLITests {}
+
+/// Runs blocking work (waiting for a process, polling a socket with usleep) on a thread of its own, so an async
+/// test never holds one of the few threads of Swift's cooperative pool that every other test needs.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread {
+            continuation.resume(with: Result { try body() })
+        }.start()
     }
 }

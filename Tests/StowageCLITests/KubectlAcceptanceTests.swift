@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// kubectl (the installed v1.32) against a real `stowage serve` over TLS with the kubeconfig it writes.
+extension CLITests {
 @Suite(.serialized, .enabled(if: ServerProcess.kubectlPath != nil && CommandRunner.executable != nil,
                              "needs the installed kubectl and the built stowage binary"))
 struct KubectlAcceptanceTests {
@@ -211,4 +212,5 @@ struct KubectlAcceptanceTests {
         }
         return String(decoding: collected, as: UTF8.self)
     }
+}
 }

@@ -7,6 +7,7 @@ import Testing
 /// `kill -9` of `stowage serve` in the middle of a 200-claim dynamic-provisioning burst, then a restart: every claim
 /// ends Bound exactly once, there is one PV per claim, and the driver holds exactly the volumes the PVs name — no
 /// orphan, no duplicate.
+extension CLITests {
 @Suite("Provisioning survives kill -9 of stowage serve", .serialized,
        .enabled(if: geteuid() == 0 && CommandRunner.executable != nil, "needs root (drivers) and the built stowage binaries"))
 struct ProvisioningCrashTests {
@@ -18,10 +19,12 @@ struct ProvisioningCrashTests {
         defer { runner.remove() }
         let plugins = runner.stateDirectory + "/plugins"
         try FileManager.default.createDirectory(atPath: plugins, withIntermediateDirectories: true)
-        let driverProcess = try Self.startDriver(driver, socket: "\(plugins)/\(driver).sock", state: runner.workDirectory + "/driver")
+        let driverProcess = try await onOwnThread {
+            try Self.startDriver(driver, socket: "\(plugins)/\(driver).sock", state: runner.workDirectory + "/driver")
+        }
         defer { driverProcess.terminate(); driverProcess.waitUntilExit() }
-        var server: ServerProcess? = try ServerProcess(runner: runner)
-        defer { server?.stop() }
+        let first = try await onOwnThread { try ServerProcess(runner: runner) }
+        defer { first.stop() }
         let cluster = try HTTPCluster(endpoint: .stateDirectory(runner.stateDirectory))
         _ = try await cluster.create(StorageClass(metadata: ObjectMeta(name: "burst"), provisioner: provisioner))
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -34,13 +37,17 @@ struct ProvisioningCrashTests {
         }
         // Kill it mid-burst: after some volumes exist, before all do.
         let deadline = ContinuousClock.now.advanced(by: .seconds(120))
-        while try await cluster.listAll(PersistentVolume.self).count < Self.claims / 5, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(5))
+        var seenBeforeKill = 0
+        while seenBeforeKill < 10, ContinuousClock.now < deadline {
+            seenBeforeKill = try await cluster.listAll(PersistentVolume.self).count
+            try await Task.sleep(for: .milliseconds(2))
         }
-        kill(server!.process.processIdentifier, SIGKILL)
-        server!.process.waitUntilExit()
+        kill(first.process.processIdentifier, SIGKILL)
+        try await onOwnThread { first.process.waitUntilExit() }
+        #expect(seenBeforeKill < Self.claims, "the kill landed mid-burst (\(seenBeforeKill) PVs seen just before it)")
         try await cluster.shutdown()
-        server = try ServerProcess(runner: runner)
+        let server = try await onOwnThread { try ServerProcess(runner: runner) }
+        defer { server.stop() }
         let restarted = try HTTPCluster(endpoint: .stateDirectory(runner.stateDirectory))
 
         var claims: [PersistentVolumeClaim] = []
@@ -49,7 +56,7 @@ struct ProvisioningCrashTests {
             if claims.filter({ $0.status?.phase == "Bound" }).count == Self.claims { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(claims.filter { $0.status?.phase == "Bound" }.count == Self.claims, "\(server?.log().suffix(2000) ?? "")")
+        #expect(claims.filter { $0.status?.phase == "Bound" }.count == Self.claims, "\(server.log().suffix(2000))")
         for claim in claims {
             #expect(claim.spec?.volumeName == "pvc-\(claim.metadata.uid ?? "")")
         }
@@ -83,4 +90,5 @@ struct ProvisioningCrashTests {
         while !FileManager.default.fileExists(atPath: socket), Date() < deadline { usleep(10_000) }
         return process
     }
+}
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A real `stowage serve` on a private state directory and a free TCP port, for tests that talk to it with the
 /// CLI, kubectl or HTTP. Stopped (SIGTERM, then SIGKILL after a deadline) by `stop()`.
-final class ServerProcess {
+final class ServerProcess: @unchecked Sendable {
     let runner: CommandRunner
     let port: Int
     let process: Process

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+extension CLITests {
 @Suite("stowage up", .enabled(if: CommandRunner.executable != nil, "the stowage executable is not built; run `swift build` first"))
 struct UpTests {
     @Test func upOnceAppliesAndPrintsTheObjects() throws {
@@ -40,4 +41,5 @@ struct UpTests {
         #expect(server.status != 0)
         #expect(server.stderr.contains("is in use by another stowage process (pid \(up.processIdentifier))"), "\(server.stderr)")
     }
+}
 }

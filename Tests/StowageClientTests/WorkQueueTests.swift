@@ -5,28 +5,28 @@ import StowageClient
 struct WorkQueueTests {
     @Test func aWaitingKeyIsNotAddedTwice() async {
         let queue = WorkQueue<String>()
-        await queue.add("a")
-        await queue.add("b")
-        await queue.add("a")
-        #expect(await queue.count == 2)
+        queue.add("a")
+        queue.add("b")
+        queue.add("a")
+        #expect(queue.count == 2)
         #expect(await queue.next() == "a")
         #expect(await queue.next() == "b")
-        #expect(await queue.count == 0)
+        #expect(queue.count == 0)
     }
 
     @Test func aKeyBeingProcessedIsNotHandedOutAgainUntilDone() async {
         let queue = WorkQueue<String>()
-        await queue.add("a")
+        queue.add("a")
         let first = await queue.next()
         #expect(first == "a")
-        await queue.add("a")
-        await queue.add("a")
-        #expect(await queue.count == 0, "a dirty key waits for done()")
-        await queue.done("a")
-        #expect(await queue.count == 1, "re-queued exactly once")
+        queue.add("a")
+        queue.add("a")
+        #expect(queue.count == 0, "a dirty key waits for done()")
+        queue.done("a")
+        #expect(queue.count == 1, "re-queued exactly once")
         #expect(await queue.next() == "a")
-        await queue.done("a")
-        #expect(await queue.count == 0)
+        queue.done("a")
+        #expect(queue.count == 0)
     }
 
     @Test func twoWorkersNeverHoldTheSameKey() async {
@@ -39,11 +39,11 @@ struct WorkQueueTests {
                         await tracker.begin(key)
                         await Task.yield()
                         await tracker.end(key)
-                        await queue.done(key)
+                        queue.done(key)
                     }
                 }
             }
-            for round in 0..<200 { await queue.add(round % 5) }
+            for round in 0..<200 { queue.add(round % 5) }
             await queue.shutDown(drain: true)
         }
         #expect(await tracker.overlaps == 0)
@@ -58,21 +58,21 @@ struct WorkQueueTests {
         #expect(backoff.delay(afterFailures: 3) == .milliseconds(70))
         #expect(backoff.delay(afterFailures: 1000) == .milliseconds(70))
         let queue = WorkQueue<String>(backoff: Backoff(base: .milliseconds(1), maximum: .milliseconds(4)))
-        await queue.addRateLimited("a")
-        await queue.addRateLimited("a")
-        #expect(await queue.failureCount("a") == 2)
+        queue.addRateLimited("a")
+        queue.addRateLimited("a")
+        #expect(queue.failureCount("a") == 2)
         #expect(await queue.next() == "a", "a rate-limited key arrives after its delay")
-        await queue.done("a")
-        await queue.forget("a")
-        #expect(await queue.failureCount("a") == 0)
+        queue.done("a")
+        queue.forget("a")
+        #expect(queue.failureCount("a") == 0)
     }
 
     @Test func addAfterDeliversLater() async {
         let queue = WorkQueue<String>()
         let clock = ContinuousClock()
         let start = clock.now
-        await queue.addAfter("later", delay: .milliseconds(30))
-        #expect(await queue.count == 0)
+        queue.addAfter("later", delay: .milliseconds(30))
+        #expect(queue.count == 0)
         #expect(await queue.next() == "later")
         #expect(clock.now - start >= .milliseconds(30))
     }
@@ -83,7 +83,7 @@ struct WorkQueueTests {
         await Task.yield()
         await queue.shutDown()
         #expect(await waiting == nil)
-        await queue.add("ignored")
+        queue.add("ignored")
         #expect(await queue.next() == nil)
     }
 }

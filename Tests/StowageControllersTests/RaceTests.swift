@@ -1,6 +1,7 @@
 import StowageAPI
 import StowageClient
 import StowageTesting
+import Synchronization
 import Testing
 
 /// Many claims and volumes created at once: every bind is to a distinct volume, nothing is bound twice, nothing
@@ -11,9 +12,12 @@ struct RaceTests {
     func concurrentCreation(claims: Int, volumes: Int) async throws {
         try await withCluster(controllers: "binder,protection") { cluster in
             let api = cluster.cluster
+            // 32 concurrent clients, as a busy API server would see them (not 2,000 tasks at once).
+            let next = Tickets()
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for index in 0..<max(claims, volumes) {
+                for _ in 0..<32 {
                     group.addTask {
+                      while case let index = next.take(), index < max(claims, volumes) {
                         if index < volumes {
                             _ = try await api.create(PersistentVolume(name: "pv-\(index)", capacity: .gibibytes(1), storageClassName: "",
                                                                      hostPath: HostPathVolumeSource(path: "/srv/pv-\(index)")))
@@ -22,6 +26,7 @@ struct RaceTests {
                             _ = try await api.create(PersistentVolumeClaim(name: "pvc-\(index)", namespace: "default",
                                                                            request: .gibibytes(1), storageClassName: ""))
                         }
+                      }
                     }
                 }
                 try await group.waitForAll()
@@ -50,4 +55,10 @@ struct RaceTests {
             #expect(claimed.count == expectedBound)
         }
     }
+}
+
+/// Hands out 0, 1, 2, … to concurrent tasks.
+final class Tickets: Sendable {
+    private let next = Mutex(0)
+    func take() -> Int { next.withLock { value in defer { value += 1 }; return value } }
 }

@@ -43,9 +43,9 @@ public final class ReconcileLoop<R: Reconciler>: Sendable {
         self.logger = logger
     }
 
-    /// Adds a key (from an informer handler; never blocks the caller).
+    /// Adds a key (from an informer handler; never suspends or blocks the caller).
     public func enqueue(_ key: R.Key) {
-        Task { await queue.add(key) }
+        queue.add(key)
     }
 
     /// Reconciles keys until the task is cancelled, then shuts the queue down.
@@ -66,25 +66,25 @@ public final class ReconcileLoop<R: Reconciler>: Sendable {
             do {
                 switch try await reconciler.reconcile(key) {
                 case .done:
-                    await queue.forget(key)
+                    queue.forget(key)
                 case .again(let delay):
-                    await queue.forget(key)
-                    await queue.addAfter(key, delay: delay)
+                    queue.forget(key)
+                    queue.addAfter(key, delay: delay)
                 }
             } catch let error as APIError where error.reason == .conflict || error.reason == .notFound {
                 logger.debug("reconcile raced another writer; retrying", metadata: ["key": "\(key)", "error": "\(error.message)"])
-                await queue.addRateLimited(key)
+                queue.addRateLimited(key)
             } catch is CancellationError {
-                await queue.done(key)
+                queue.done(key)
                 return
             } catch where Task.isCancelled {
-                await queue.done(key)
+                queue.done(key)
                 return
             } catch {
                 logger.warning("reconcile failed; retrying with backoff", metadata: ["key": "\(key)", "error": "\(error)"])
-                await queue.addRateLimited(key)
+                queue.addRateLimited(key)
             }
-            await queue.done(key)
+            queue.done(key)
         }
     }
 }

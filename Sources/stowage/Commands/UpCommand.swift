@@ -59,12 +59,17 @@ struct UpCommand: AsyncParsableCommand {
                                                                   stagingDirectory: state.resolvedDirectory + "/staging")))
             let services = ServiceGroup(configuration: .init(services: (try runtime.services() + [controllers]).map { .init(service: $0) },
                                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-            print("\nAPI: unix://\(options.socketPath); KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
-            print("watching for changes (Ctrl-C to stop)")
-            // Progress must reach a pipe or a log file as it happens, not when a buffer fills.
-            fflush(nil)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await services.run() }
+                // Say the API is there once it is: the socket appears when the listener is bound.
+                let ready = ContinuousClock.now.advanced(by: .seconds(30))
+                while !FileManager.default.fileExists(atPath: options.socketPath), ContinuousClock.now < ready {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                print("\nAPI: unix://\(options.socketPath); KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
+                print("watching for changes (Ctrl-C to stop)")
+                // Progress must reach a pipe or a log file as it happens, not when a buffer fills.
+                fflush(nil)
                 for (kind, revision) in zip(kinds, revisions) {
                     group.addTask { try await follow(kind, from: revision, cluster: cluster) }
                 }
