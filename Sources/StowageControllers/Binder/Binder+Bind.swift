@@ -9,15 +9,19 @@ extension Binder {
     ///   `spec.volumeName`); marks the claim `bound-by-controller`.
     /// - Throws: ``APIError`` Conflict when either object changed meanwhile (the queue retries on fresh state).
     func bind(_ cached: PersistentVolumeClaim, to cachedVolume: PersistentVolume, claimChosenByController: Bool) async throws {
-        // The cache may lag our own last write: read the claim itself so a claim already bound elsewhere is not
-        // bound a second time.
-        let claim = try await cluster.get(PersistentVolumeClaim.self, cached.key)
         let volumeName = cachedVolume.metadata.name ?? ""
-        if let current = claim.spec?.volumeName, !current.isEmpty, current != volumeName { return }
-        guard claim.metadata.uid == cached.metadata.uid, !claim.metadata.isBeingDeleted else { return }
-
+        var claim = cached
         var volume = cachedVolume
-        if volume.spec?.claimRef?.uid != claim.metadata.uid || !VolumeMatching.reference(volume.spec?.claimRef, names: claim) {
+        let volumeNeedsClaimRef = volume.spec?.claimRef?.uid != claim.metadata.uid
+            || !VolumeMatching.reference(volume.spec?.claimRef, names: claim)
+        if volumeNeedsClaimRef {
+            // About to take a volume: the cache may lag our own last write, so read the claim itself, and never
+            // bind a claim that is already bound elsewhere a second time.
+            claim = try await cluster.get(PersistentVolumeClaim.self, cached.key)
+            if let current = claim.spec?.volumeName, !current.isEmpty, current != volumeName { return }
+            guard claim.metadata.uid == cached.metadata.uid, !claim.metadata.isBeingDeleted else { return }
+        }
+        if volumeNeedsClaimRef {
             volume.spec?.claimRef = ObjectReference(
                 kind: PersistentVolumeClaim.resource.kind, namespace: claim.metadata.namespace, name: claim.metadata.name,
                 uid: claim.metadata.uid, apiVersion: PersistentVolumeClaim.resource.apiVersion,

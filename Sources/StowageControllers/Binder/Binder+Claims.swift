@@ -106,6 +106,7 @@ extension Binder {
             return .done
         }
         if VolumeMatching.reference(ref, names: claim) {
+            if Self.bindIsComplete(claim, volume) { return .done }
             try await bind(claim, to: volume, claimChosenByController: claim.metadata.annotation(StorageAnnotation.boundByController) != nil)
             return .done
         }
@@ -117,6 +118,15 @@ extension Binder {
             await events.warning(claim, reason: "FailedBinding", "volume \"\(volumeName)\" already bound to a different claim.")
         }
         return .done
+    }
+
+    /// Both halves written: nothing for the claim's reconcile to do (the common case after a bind's own events).
+    static func bindIsComplete(_ claim: PersistentVolumeClaim, _ volume: PersistentVolume) -> Bool {
+        claim.status?.phase == PersistentVolumeClaimPhase.bound
+            && claim.metadata.annotation(StorageAnnotation.bindCompleted) != nil
+            && claim.status?.capacity?[StorageResourceName.storage] != nil
+            && volume.status?.phase == PersistentVolumePhase.bound
+            && volume.spec?.claimRef?.uid == claim.metadata.uid
     }
 
     /// The node of a placed pod that uses `claim` (the first consumer a WaitForFirstConsumer claim waits for).

@@ -51,8 +51,9 @@ struct BenchBindCommand: AsyncParsableCommand {
             let elapsed = ContinuousClock.now - start
             task.cancel()
             await task.value
-            print(String(format: "bind backlog: %d pairs all Bound %.3f s after the binder started (%d workers)",
-                         count, Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), workers))
+            let resident = Self.residentMiB()
+            print(String(format: "bind backlog: %d pairs all Bound %.3f s after the binder started (%d workers); resident memory of this process (store, API, binder, %d bound pairs): %.1f MiB",
+                         count, Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), workers, count, resident))
             await store.close()
             try? FileManager.default.removeItem(atPath: directory)
         }
@@ -72,6 +73,13 @@ struct BenchBindCommand: AsyncParsableCommand {
             }
             try await group.waitForAll()
         }
+    }
+
+    /// VmRSS of this process, in MiB.
+    static func residentMiB() -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) / 1024
     }
 
     /// Polls `done` (a count) every 50 ms until it reaches `count`.
