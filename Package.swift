@@ -133,6 +133,7 @@ let package = Package(
                 "StowageServer", "StowageClient", "StowageStore", "StowageAPI", "StowageJSON",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(name: "StowageDriversTests", dependencies: ["StowageCSI", "StowageDriverSanity", "StowageLinux"]),
