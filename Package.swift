@@ -148,6 +148,7 @@ let package = Package(
                 "StowageServer", "StowageClient", "StowageStore", "StowageAPI", "StowageJSON",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(

@@ -1,18 +1,23 @@
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import StowageClient
 import StowageStore
+import Synchronization
 @testable import StowageServer
 
 /// A real API server on a Unix socket in a temporary directory, over a real store, with an `HTTPCluster`
-/// connected to it. `stop()` shuts both down and removes the directory.
+/// connected to it, run in a `ServiceGroup` as `stowage serve` runs it. `stop()` shuts both down and removes the
+/// directory.
 final class TestServer: @unchecked Sendable {
     let directory: String
     let store: Store
     let cluster: LocalCluster
     let client: HTTPCluster
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
+    private let running = RunningFlag()
 
     var socketPath: String { directory + "/api.sock" }
 
@@ -26,13 +31,25 @@ final class TestServer: @unchecked Sendable {
         logger.logLevel = .critical
         let app = Application(router: APIRouter.make(APIServerContext(cluster: cluster, logger: logger)),
                               configuration: .init(address: .unixDomainSocket(path: directory + "/api.sock")), logger: logger)
-        task = Task { try await app.runService() }
+        group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        task = Task { [group, running] in
+            defer { running.value.store(false, ordering: .sequentiallyConsistent) }
+            try await group.run()
+        }
         let deadline = Date().addingTimeInterval(10)
         while !FileManager.default.fileExists(atPath: directory + "/api.sock") {
             guard Date() < deadline else { throw CocoaError(.fileNoSuchFile) }
             try await Task.sleep(for: .milliseconds(10))
         }
         client = try HTTPCluster(endpoint: .stateDirectory(directory))
+    }
+
+    /// Whether the server is still running (false once it has shut down).
+    var isServing: Bool { running.value.load(ordering: .sequentiallyConsistent) }
+
+    /// Starts a graceful shutdown, as SIGTERM does for `stowage serve`; returns without waiting for it.
+    func shutDownGracefully() async {
+        await group.triggerGracefulShutdown()
     }
 
     func stop() async {
@@ -58,22 +75,56 @@ final class TestServer: @unchecked Sendable {
     }
 }
 
+/// Set while a ``TestServer``'s service group runs.
+private final class RunningFlag: Sendable {
+    let value = Atomic<Bool>(true)
+}
+
 /// A minimal HTTP/1.1 client over a Unix socket (one request per connection), so tests can send exactly the
 /// bytes they want — malformed bodies included.
 enum RawSocketHTTP {
-    static func send(socket path: String, method: String, path requestPath: String, body: [UInt8]?, contentType: String,
-                     accept: String) throws -> (code: Int, body: String, headers: [String: String]) {
+    /// Sends a GET that keeps the connection open (a watch) and returns the socket once the response head has
+    /// arrived; the caller closes it. Blocking.
+    static func openStream(socket path: String, path requestPath: String) throws -> Int32 {
+        let fd = try connect(socket: path)
+        let request = Array("GET \(requestPath) HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n".utf8)
+        guard request.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress!, $0.count) }) == request.count else {
+            close(fd)
+            throw CocoaError(.fileWriteUnknown)
+        }
+        var head: [UInt8] = []
+        var byte: UInt8 = 0
+        while !head.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
+            guard read(fd, &byte, 1) == 1 else {
+                close(fd)
+                throw CocoaError(.fileReadUnknown)
+            }
+            head.append(byte)
+        }
+        return fd
+    }
+
+    private static func connect(socket path: String) throws -> Int32 {
         let fd = Glibc.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             for (index, byte) in path.utf8.enumerated() where index < buffer.count - 1 { buffer[index] = byte }
         }
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        guard connected == 0 else { throw CocoaError(.fileReadUnknown) }
+        guard connected == 0 else {
+            close(fd)
+            throw CocoaError(.fileReadUnknown)
+        }
+        return fd
+    }
+
+    static func send(socket path: String, method: String, path requestPath: String, body: [UInt8]?, contentType: String,
+                     accept: String) throws -> (code: Int, body: String, headers: [String: String]) {
+        let fd = try connect(socket: path)
+        defer { close(fd) }
         var request = "\(method) \(requestPath) HTTP/1.1\r\nHost: localhost\r\nAccept: \(accept)\r\nConnection: close\r\n"
         if let body { request += "Content-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n" }
         request += "\r\n"

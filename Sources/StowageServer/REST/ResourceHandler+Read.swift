@@ -46,7 +46,7 @@ extension ResourceHandler {
         headers[.contentType] = "application/json"
         headers[.transferEncoding] = "chunked"
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            try await streamer.run(&writer)
+            try await streamer.run(&writer, request: request)
             try await writer.finish(nil)
         })
     }

@@ -1,15 +1,17 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import ServiceLifecycle
 import StowageAPI
 import StowageClient
 import StowageJSON
 import StowageStore
 
-/// Streams a watch as Kubernetes does: one JSON event per line (`{"type":"ADDED","object":{…}}`), flushed per
-/// event; without a resourceVersion (or with "0") the current objects come first as ADDED; BOOKMARKs every
-/// few seconds when asked; an expired resourceVersion ends with an ERROR event carrying a 410 Status;
-/// `timeoutSeconds` ends the stream cleanly.
+/// Streams a watch as Kubernetes does: one JSON event per line (`{"type":"ADDED","object":{…}}`), each flushed
+/// as soon as the writer gets to it (events that queued up meanwhile go out in one write); without a
+/// resourceVersion (or with "0") the current objects come first as ADDED; BOOKMARKs every few seconds when
+/// asked; an expired resourceVersion ends with an ERROR event carrying a 410 Status; `timeoutSeconds` and
+/// graceful shutdown end the stream cleanly; a client hanging up ends the watch.
 struct WatchStreamer<T: APIObject>: Sendable {
     let cluster: LocalCluster
     let options: WatchOptions
@@ -31,51 +33,85 @@ struct WatchStreamer<T: APIObject>: Sendable {
         case end
     }
 
-    func run(_ writer: inout any ResponseBodyWriter) async throws {
+    /// Streams the watch into `writer` until the store ends it, `timeoutSeconds` pass, the client hangs up
+    /// (the inbound side of `request`'s connection closes), the server shuts down gracefully, or the task is
+    /// cancelled. Events already queued when the writer gets to them go out in one write. Consumes the body of
+    /// `request`.
+    func run(_ writer: inout any ResponseBodyWriter, request: Request) async throws {
         metrics.watchOpened(resource: T.resource.plural)
         defer { metrics.watchClosed(resource: T.resource.plural) }
-        let (outputs, continuation) = AsyncStream<Output>.makeStream(bufferingPolicy: .unbounded)
-        let pump = Task { await pumpEvents(into: continuation) }
-        let ticker = Task {
-            guard bookmarks else { return }
-            while !Task.isCancelled {
-                try? await Task.sleep(for: bookmarkInterval)
-                continuation.yield(.bookmark)
+        let outbox = WatchOutbox<Output>()
+        // Nothing is read from a watch's connection after its request, so a closed inbound side means the
+        // client is gone: without this a watch of a quiet kind would never write again, never notice, and hold
+        // its store watcher (and graceful shutdown) forever.
+        try await request.body.consumeWithInboundCloseHandler({ _ in
+            try await withGracefulShutdownHandler {
+                try await stream(into: &writer, from: outbox)
+            } onGracefulShutdown: {
+                outbox.push(.end)
             }
-        }
-        let timer = Task {
-            guard let timeoutSeconds else { return }
-            try? await Task.sleep(for: .seconds(timeoutSeconds))
-            if !Task.isCancelled { continuation.yield(.end) }
-        }
-        defer {
-            pump.cancel()
-            ticker.cancel()
-            timer.cancel()
-            continuation.finish()
-        }
-        var lastRevision = options.resourceVersion ?? "0"
-        for await output in outputs {
-            switch output {
-            case .event(let type, let object):
-                lastRevision = object.metadata.resourceVersion ?? lastRevision
-                if table {
-                    try await writer.write(try line(type: type, object: TableRenderer.table(for: [object], resourceVersion: lastRevision, include: include)))
-                } else {
-                    try await writer.write(line(type: type, encodedObject: try encodings.encoded(object)))
+        }, onInboundClosed: {
+            outbox.finish()
+        })
+    }
+
+    private func stream(into writer: inout any ResponseBodyWriter, from outbox: WatchOutbox<Output>) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await pumpEvents(into: outbox) }
+            if bookmarks {
+                group.addTask {
+                    while !Task.isCancelled {
+                        try await Task.sleep(for: bookmarkInterval)
+                        outbox.push(.bookmark)
+                    }
                 }
-            case .bookmark:
-                try await writer.write(try line(type: "BOOKMARK", object: bookmark(lastRevision)))
-            case .failure(let error):
-                try await writer.write(try line(type: "ERROR", object: APIStatus.json(for: error)))
-                return
-            case .end:
-                return
+            }
+            if let timeoutSeconds {
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeoutSeconds))
+                    outbox.push(.end)
+                }
+            }
+            defer {
+                group.cancelAll()
+                outbox.finish()
+            }
+            var lastRevision = options.resourceVersion ?? "0"
+            while let batch = await outbox.take() {
+                var buffer = ByteBuffer()
+                for output in batch {
+                    switch output {
+                    case .event(let type, let object):
+                        lastRevision = object.metadata.resourceVersion ?? lastRevision
+                        if table {
+                            append(type: type, object: try TableRenderer.table(for: [object], resourceVersion: lastRevision, include: include), to: &buffer)
+                        } else {
+                            append(type: type, encodedObject: try encodings.encoded(object), to: &buffer)
+                        }
+                    case .bookmark:
+                        append(type: "BOOKMARK", object: bookmark(lastRevision), to: &buffer)
+                    case .failure(let error):
+                        append(type: "ERROR", object: APIStatus.json(for: error), to: &buffer)
+                        try await writer.write(buffer)
+                        return
+                    case .end:
+                        if buffer.readableBytes > 0 { try await writer.write(buffer) }
+                        return
+                    }
+                    if buffer.readableBytes >= Self.writeSize {
+                        try await writer.write(buffer)
+                        buffer = ByteBuffer()
+                    }
+                }
+                if buffer.readableBytes > 0 { try await writer.write(buffer) }
             }
         }
     }
 
-    private func pumpEvents(into continuation: AsyncStream<Output>.Continuation) async {
+    /// A batch is written in pieces of about this many bytes, so a long backlog does not become one huge buffer.
+    private static var writeSize: Int { 64 * 1024 }
+
+    private func pumpEvents(into outbox: WatchOutbox<Output>) async {
         do {
             var watchOptions = options
             if options.resourceVersion == nil || options.resourceVersion == "0" {
@@ -84,22 +120,22 @@ struct WatchStreamer<T: APIObject>: Sendable {
                 var revision = ""
                 repeat {
                     let page = try await cluster.list(T.self, listOptions)
-                    for object in page.items { continuation.yield(.event("ADDED", object)) }
+                    for object in page.items { outbox.push(.event("ADDED", object)) }
                     revision = page.resourceVersion
                     listOptions.continueToken = page.continueToken
                 } while listOptions.continueToken != nil
                 watchOptions.resourceVersion = revision
             }
             for try await event in try await cluster.watch(T.self, watchOptions) {
-                continuation.yield(.event(event.type.rawValue, event.object))
+                outbox.push(.event(event.type.rawValue, event.object))
             }
-            continuation.yield(.end)
+            outbox.push(.end)
         } catch let error as APIError {
-            continuation.yield(.failure(error))
+            outbox.push(.failure(error))
         } catch is CancellationError {
-            continuation.yield(.end)
+            outbox.push(.end)
         } catch {
-            continuation.yield(.failure(APIError(.internalError, "the watch failed: \(error)")))
+            outbox.push(.failure(APIError(.internalError, "the watch failed: \(error)")))
         }
     }
 
@@ -111,22 +147,19 @@ struct WatchStreamer<T: APIObject>: Sendable {
         ]))
     }
 
-    /// An event line around an object already encoded (shared by every watcher of the same change).
-    private func line(type: String, encodedObject: Data) -> ByteBuffer {
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(encodedObject.count + 40)
+    /// Appends an event line around an object already encoded (shared by every watcher of the same change).
+    private func append(type: String, encodedObject: Data, to buffer: inout ByteBuffer) {
         buffer.writeString("{\"type\":\"\(type)\",\"object\":")
         buffer.writeBytes(encodedObject)
         buffer.writeString("}\n")
-        return buffer
     }
 
-    private func line(type: String, object: JSONValue) throws -> ByteBuffer {
+    private func append(type: String, object: JSONValue, to buffer: inout ByteBuffer) {
         var bytes: [UInt8] = Array("{\"type\":".utf8)
         JSONBytes.appendString(type, to: &bytes)
         bytes.append(contentsOf: ",\"object\":".utf8)
         JSONWriter.write(object, into: &bytes)
         bytes.append(contentsOf: "}\n".utf8)
-        return ByteBuffer(bytes: bytes)
+        buffer.writeBytes(bytes)
     }
 }
