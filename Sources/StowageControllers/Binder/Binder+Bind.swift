@@ -29,11 +29,11 @@ extension Binder {
             if cachedVolume.spec?.claimRef == nil {
                 volume.metadata.annotations = (volume.metadata.annotations ?? [:]).merging([StorageAnnotation.boundByController: "yes"]) { $1 }
             }
-            volume = try await cluster.update(volume)
+            volume = wrote(try await cluster.update(volume))
         }
         if volume.status?.phase != PersistentVolumePhase.bound {
             volume.status = PersistentVolumeStatus(phase: PersistentVolumePhase.bound, lastPhaseTransitionTime: .now())
-            volume = try await cluster.updateStatus(volume)
+            volume = wrote(try await cluster.updateStatus(volume))
         }
 
         var bound = claim
@@ -42,7 +42,7 @@ extension Binder {
         annotations[StorageAnnotation.bindCompleted] = "yes"
         if claimChosenByController { annotations[StorageAnnotation.boundByController] = "yes" }
         bound.metadata.annotations = annotations
-        if bound != claim { bound = try await cluster.update(bound) }
+        if bound != claim { bound = wrote(try await cluster.update(bound)) }
 
         var status = bound.status ?? PersistentVolumeClaimStatus()
         status.phase = PersistentVolumeClaimPhase.bound
@@ -52,7 +52,7 @@ extension Binder {
         }
         if status != bound.status {
             bound.status = status
-            _ = try await cluster.updateStatus(bound)
+            _ = wrote(try await cluster.updateStatus(bound))
         }
     }
 }

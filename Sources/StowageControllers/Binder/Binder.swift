@@ -28,6 +28,10 @@ public final class Binder: Reconciler {
     let index = VolumeIndex()
     /// Unbound claims that found nothing, by class, so a volume becoming free wakes only those that might want it.
     private let waiting = Mutex<[String: Set<ObjectKey>]>([:])
+    /// The revision of this binder's last write of each object, until the informer has caught up with it
+    /// (controller-runtime's "expectations"): reconciling an object from a cache older than our own write would
+    /// only redo the write and lose a conflict.
+    private let expectations = Mutex<[StorageObjectKey: Int64]>([:])
     private let logger: Logger
 
     public init(cluster: any Cluster, informers: SharedInformers, events: EventRecorder, logger: Logger) {
@@ -79,15 +83,42 @@ public final class Binder: Reconciler {
 
     public func reconcile(_ key: StorageObjectKey) async throws -> ReconcileResult {
         switch key {
-        case .claim(let key):
-            guard let claim = informers.claims.get(key), !claim.metadata.isBeingDeleted else { return .done }
+        case .claim(let claimKey):
+            guard let claim = informers.claims.get(claimKey), !claim.metadata.isBeingDeleted else { return .done }
+            // Our own write's event is on its way and will bring the key back.
+            if !cacheHasCaughtUp(key, claim.metadata.resourceVersion) { return .done }
             if (claim.spec?.volumeName ?? "").isEmpty {
                 return try await syncUnboundClaim(claim)
             }
             return try await syncBoundClaim(claim)
         case .volume(let name):
             guard let volume = informers.volumes.get(ObjectKey(name: name)) else { return .done }
+            if !cacheHasCaughtUp(key, volume.metadata.resourceVersion) { return .done }
             return try await syncVolume(volume)
+        }
+    }
+
+    /// Records the revision this binder wrote an object at.
+    func wrote<T: APIObject>(_ object: T) -> T {
+        let key: StorageObjectKey = T.self == PersistentVolumeClaim.self
+            ? .claim(ObjectKey(namespace: object.metadata.namespace ?? "default", name: object.metadata.name ?? ""))
+            : .volume(object.metadata.name ?? "")
+        if let revision = object.metadata.resourceVersion.flatMap(Int64.init) {
+            expectations.withLock { $0[key] = max($0[key] ?? 0, revision) }
+        }
+        return object
+    }
+
+    /// Whether the cached copy (at `resourceVersion`) is at least as new as our last write of it.
+    private func cacheHasCaughtUp(_ key: StorageObjectKey, _ resourceVersion: String?) -> Bool {
+        let cached = resourceVersion.flatMap(Int64.init) ?? 0
+        return expectations.withLock { expectations in
+            guard let expected = expectations[key] else { return true }
+            if cached >= expected {
+                expectations[key] = nil
+                return true
+            }
+            return false
         }
     }
 

@@ -41,6 +41,7 @@ struct BenchBindCommand: AsyncParsableCommand {
             // Count Bound claims from a watch, so measuring does not compete with the binder for the CPU.
             let revision = try await cluster.list(PersistentVolumeClaim.self, ListOptions(namespace: "default", limit: 1)).resourceVersion
             let changes = try await cluster.watch(PersistentVolumeClaim.self, WatchOptions(namespace: "default", resourceVersion: revision))
+            let revisionBefore = try await store.currentRevision()
             let start = ContinuousClock.now
             let task = Task { await ControllerManager(cluster: cluster, options: options).run() }
             var bound = Set<String>()
@@ -52,8 +53,9 @@ struct BenchBindCommand: AsyncParsableCommand {
             task.cancel()
             await task.value
             let resident = Self.residentMiB()
-            print(String(format: "bind backlog: %d pairs all Bound %.3f s after the binder started (%d workers); resident memory of this process (store, API, binder, %d bound pairs): %.1f MiB",
-                         count, Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), workers, count, resident))
+            let writes = try await store.currentRevision() - revisionBefore
+            print(String(format: "bind backlog: %d pairs all Bound %.3f s after the binder started (%d workers, %lld writes); resident memory of this process (store, API, binder, %d bound pairs): %.1f MiB",
+                         count, Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), workers, writes, count, resident))
             await store.close()
             try? FileManager.default.removeItem(atPath: directory)
         }
