@@ -35,7 +35,10 @@ struct ProvisioningTests {
             #expect(volume.metadata.hasFinalizer(ProvisioningFinalizer.deleteStorage))
             let affinity = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms?.first?.matchExpressions?.first
             #expect(affinity?.key == "topology.stowage.dev/node" && affinity?.values == ["test-node"])
-            #expect(!claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight))
+            // The binder may bind the claim a moment before the provisioner drops its in-flight finalizer.
+            try await cluster.waitFor(PersistentVolumeClaim.self, "default/data") {
+                !$0.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight)
+            }
             let directory = Self.volumeDirectory(cluster, volume.spec?.csi?.volumeHandle ?? "")
             #expect(FileManager.default.fileExists(atPath: directory), "the driver made \(directory)")
             try await cluster.waitForEvent(about: PersistentVolumeClaim.self, "default/data", reason: "ProvisioningSucceeded")
@@ -87,7 +90,7 @@ struct ProvisioningTests {
             #expect(event.message?.contains("INVALID_ARGUMENT") == true, "\(event.message ?? "")")
             let claim = try await cluster.cluster.get(PersistentVolumeClaim.self, ObjectKey("default/data"))
             #expect(claim.status?.phase == PersistentVolumeClaimPhase.pending)
-            #expect(!claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight), "nothing in flight after a refusal")
+            #expect(!claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight), "nothing in flight after a refusal (removed before the event)")
             // Deleting the claim is not blocked by the provisioner.
             try await cluster.cluster.delete(PersistentVolumeClaim.self, ObjectKey("default/data"))
             try await cluster.waitForDeletion(PersistentVolumeClaim.self, "default/data")

@@ -63,7 +63,16 @@ public final class DriverDirectory: Sendable {
         let registeredSockets = Set(known.values.map(\.socket))
         for socket in sockets.sorted() where !registeredSockets.contains(socket) {
             guard let driver = await Self.connect(socket) else { continue }
-            drivers.withLock { $0[driver.name] = driver }
+            // Two scans at once (the loop and a caller's) may both connect: the first to register wins.
+            let registered = drivers.withLock { drivers -> Bool in
+                if drivers.values.contains(where: { $0.socket == socket }) { return false }
+                drivers[driver.name] = driver
+                return true
+            }
+            guard registered else {
+                driver.client.close()
+                continue
+            }
             logger.info("driver registered", metadata: ["driver": "\(driver.name)", "socket": "\(socket)", "node": "\(driver.nodeID)"])
             for handler in handlers.withLock({ $0 }) { handler(driver.name) }
         }

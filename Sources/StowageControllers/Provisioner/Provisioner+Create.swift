@@ -54,9 +54,7 @@ extension Provisioner {
         let count = failures.withLock { failures -> Int in
             var failure = failures[uid] ?? ProvisioningFailure(count: 0)
             failure.count += 1
-            if error.code == .invalidArgument {
-                failure.finalFor = "\(claim.metadata.resourceVersion ?? "")/\(storageClass.metadata.resourceVersion ?? "")"
-            }
+            if error.code == .invalidArgument { failure.finalFor = Self.version(of: claim, storageClass) }
             failures[uid] = failure
             return failure.count
         }
@@ -79,9 +77,15 @@ extension Provisioner {
               let storageClass = informers.classes.get(ObjectKey(name: claim.spec?.storageClassName ?? "")) else {
             return .again(after: .seconds(1))
         }
-        let response = try await driver.client.createVolume(Self.createRequest(for: claim, class: storageClass, driver: driver, name: volumeName))
-        if let id = response.volume?.volumeId, !id.isEmpty {
-            _ = try await driver.client.deleteVolume(DeleteVolumeRequest(volumeId: id))
+        do {
+            let response = try await driver.client.createVolume(Self.createRequest(for: claim, class: storageClass, driver: driver, name: volumeName))
+            if let id = response.volume?.volumeId, !id.isEmpty {
+                _ = try await driver.client.deleteVolume(DeleteVolumeRequest(volumeId: id))
+            }
+        } catch let error as CSIError where error.code == .invalidArgument {
+            // The driver refuses this request outright, so it never created a volume for it: nothing to delete.
+            try await removeInFlightFinalizer(from: claim)
+            return .done
         }
         await events.normal(claim, reason: "ProvisioningCleanedUp",
                             "deleted volume \(volumeName): it was created for this claim, which was deleted before the volume was recorded as a PersistentVolume")

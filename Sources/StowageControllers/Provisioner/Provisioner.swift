@@ -79,6 +79,9 @@ public final class Provisioner: Reconciler {
                 return try await deleteOrphan(of: claim, volumeName: volumeName)
             }
             try await removeInFlightFinalizer(from: claim)
+            if existing != nil, started.withLock({ $0.contains(claim.metadata.uid ?? "") }) {
+                await events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
+            }
             return .done
         }
         guard let driverName = claim.metadata.annotation(StorageAnnotation.storageProvisioner), !driverName.isEmpty,
@@ -93,8 +96,7 @@ public final class Provisioner: Reconciler {
             return .done
         }
         if let selectedNode, !selectedNode.isEmpty, selectedNode != driver.nodeID { return .done }
-        let version = "\(claim.metadata.resourceVersion ?? "")/\(storageClass.metadata.resourceVersion ?? "")"
-        if failures.withLock({ $0[claim.metadata.uid ?? ""]?.finalFor }) == version { return .done }
+        if failures.withLock({ $0[claim.metadata.uid ?? ""]?.finalFor }) == Self.version(of: claim, storageClass) { return .done }
         return try await provision(claim, class: storageClass, driver: driver, volumeName: volumeName, resumed: inFlight)
     }
 
@@ -104,10 +106,27 @@ public final class Provisioner: Reconciler {
         return try await cluster.getIfPresent(PersistentVolume.self, ObjectKey(name: name))
     }
 
+    /// Removes the in-flight finalizer, re-reading and retrying when another controller wrote the claim meanwhile
+    /// (the binder binds it the moment its PV appears), so the finalizer never outlives the volume's record.
     func removeInFlightFinalizer(from claim: PersistentVolumeClaim) async throws {
-        var fresh = try await cluster.get(PersistentVolumeClaim.self, claim.key)
-        guard fresh.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) else { return }
-        fresh.metadata.finalizers?.removeAll { $0 == ProvisioningFinalizer.volumeInFlight }
-        _ = try await cluster.update(fresh)
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard var fresh = try await cluster.getIfPresent(PersistentVolumeClaim.self, claim.key),
+                  fresh.metadata.uid == claim.metadata.uid,
+                  fresh.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) else { return }
+            fresh.metadata.finalizers?.removeAll { $0 == ProvisioningFinalizer.volumeInFlight }
+            do {
+                _ = try await cluster.update(fresh)
+                return
+            } catch let error as APIError where error.reason == .conflict && attempt < 10 {
+                continue
+            }
+        }
+    }
+
+    /// What a refusal is final for: the claim's spec (its generation) and the class's version.
+    static func version(of claim: PersistentVolumeClaim, _ storageClass: StorageClass) -> String {
+        "\(claim.metadata.generation ?? 0)/\(storageClass.metadata.resourceVersion ?? "")"
     }
 }
