@@ -46,6 +46,10 @@ struct LoopDeviceTests {
         let file = try scratch.sparseFile("d.img", bytes: 4 << 20)
         let device = try LoopDevice.attach(backingFile: file)
         try device.detach()
+        // The kernel finishes a detach when the last opener closes the device, and udev's probe of a new device
+        // may still hold it for a moment: poll, with a deadline.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+        while try !LoopDevice.find(backingFile: file).isEmpty, ContinuousClock.now < deadline { usleep(2_000) }
         #expect(try LoopDevice.find(backingFile: file).isEmpty)
         try device.detach()
     }
