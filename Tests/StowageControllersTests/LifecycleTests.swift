@@ -46,7 +46,7 @@ struct LifecycleTests {
             // pv-protection holds a Bound volume; an admin forcing it away is how a volume is lost.
             try await cluster.cluster.delete(PersistentVolume.self, ObjectKey(name: "gone"))
             var forced = try await cluster.cluster.get(PersistentVolume.self, ObjectKey(name: "gone"))
-            #expect(forced.metadata.hasFinalizer(ProtectionFinalizer.volume), "a bound volume keeps pv-protection")
+            #expect(forced.metadata.hasFinalizer(Admission.pvProtectionFinalizer), "a bound volume keeps pv-protection")
             forced.metadata.finalizers = []
             _ = try await cluster.cluster.update(forced)
             try await cluster.waitFor(PersistentVolumeClaim.self, "default/data") { $0.status?.phase == PersistentVolumeClaimPhase.lost }
@@ -86,7 +86,7 @@ struct LifecycleTests {
             #expect(event.message?.contains("user") == true)
             #expect(event.message?.contains("unplaced") == false)
             let held = try await cluster.cluster.get(PersistentVolumeClaim.self, ObjectKey("default/data"))
-            #expect(held.metadata.isBeingDeleted && held.metadata.hasFinalizer(ProtectionFinalizer.claim))
+            #expect(held.metadata.isBeingDeleted && held.metadata.hasFinalizer(Admission.pvcProtectionFinalizer))
             try await cluster.cluster.delete(Pod.self, ObjectKey("default/user"))
             try await cluster.waitForDeletion(PersistentVolumeClaim.self, "default/data")
             try await cluster.waitFor(PersistentVolume.self, "pv1") { $0.status?.phase == PersistentVolumePhase.released }

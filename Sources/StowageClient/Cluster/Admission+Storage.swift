@@ -29,12 +29,15 @@ extension Admission {
     /// The name of the default StorageClass: of the classes annotated
     /// `storageclass.kubernetes.io/is-default-class: "true"`, the newest (then the first by name); nil when none.
     public static func defaultStorageClass(in cluster: some Cluster) async throws -> String? {
-        let defaults = try await cluster.listAll(StorageClass.self).filter(\.isDefault)
-        let newest = defaults.min { a, b in
+        defaultStorageClass(among: try await cluster.listAll(StorageClass.self))?.metadata.name
+    }
+
+    /// The default among `classes`: of those annotated default, the newest, then the first by name.
+    public static func defaultStorageClass(among classes: [StorageClass]) -> StorageClass? {
+        classes.filter(\.isDefault).min { a, b in
             let ta = a.metadata.creationTimestamp?.secondsSinceEpoch ?? 0, tb = b.metadata.creationTimestamp?.secondsSinceEpoch ?? 0
             return ta != tb ? ta > tb : (a.metadata.name ?? "") < (b.metadata.name ?? "")
         }
-        return newest?.metadata.name
     }
 
     /// Kubernetes' PersistentVolumeClaimResize admission: a claim's storage request may only grow when the claim is

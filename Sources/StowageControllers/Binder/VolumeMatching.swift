@@ -4,7 +4,7 @@ import StowageAPI
 /// a claim) and the binder (checking a volume a user named).
 enum VolumeMatching {
     /// Why `volume` cannot serve `claim`, in the words Kubernetes' binder uses; nil when it can. The selector is
-    /// not checked (pre-binding skips it); `checkClass` is false only for a claim whose class is still unset.
+    /// not checked (pre-binding skips it).
     static func mismatch(_ volume: PersistentVolume, for claim: PersistentVolumeClaim) -> String? {
         let request = claim.storageRequest ?? Quantity(bytes: 0)
         guard let capacity = volume.storageCapacity, capacity >= request else { return "requested PV is too small" }

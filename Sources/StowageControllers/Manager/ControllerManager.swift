@@ -55,7 +55,7 @@ public final class ControllerManager: Sendable {
         }
         if selection.isEnabled("provisioner") {
             let provisioner = Provisioner(cluster: cluster, informers: informers, drivers: drivers,
-                                          events: recorder("stowage-provisioner"), logger: logger)
+                                          events: recorder("stowage-provisioner"))
             let loop = ReconcileLoop(provisioner, workers: workers, logger: logger)
             provisioner.register(with: loop)
             loops.append { await loop.run() }

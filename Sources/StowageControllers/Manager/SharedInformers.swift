@@ -46,14 +46,9 @@ public final class SharedInformers: Sendable {
         await statefulSets.waitForSync()
     }
 
-    /// The default StorageClass: the newest of those annotated default (ties: the name first in order), as
-    /// Kubernetes picks when several claim to be it.
+    /// The default StorageClass, chosen from the cache by admission's rule (``Admission/defaultStorageClass(among:)``).
     public func defaultClass() -> StorageClass? {
-        classes.list().filter(\.isDefault).max { a, b in
-            let ta = a.metadata.creationTimestamp ?? Timestamp(secondsSinceEpoch: 0)
-            let tb = b.metadata.creationTimestamp ?? Timestamp(secondsSinceEpoch: 0)
-            return ta != tb ? ta < tb : (a.metadata.name ?? "") > (b.metadata.name ?? "")
-        }
+        Admission.defaultStorageClass(among: classes.list())
     }
 
     /// The claim a volume's `claimRef` names, as `namespace/name`.

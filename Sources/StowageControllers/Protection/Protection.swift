@@ -1,12 +1,6 @@
 import StowageAPI
 import StowageClient
 
-/// Finalizer names Kubernetes uses for in-use protection.
-public enum ProtectionFinalizer {
-    public static let claim = "kubernetes.io/pvc-protection"
-    public static let volume = "kubernetes.io/pv-protection"
-}
-
 /// In-use protection (§4): a deleted claim keeps `kubernetes.io/pvc-protection` while any pod placed on a node
 /// (whatever its phase) uses it; a deleted volume keeps `kubernetes.io/pv-protection` while it is Bound.
 public final class Protection: Reconciler {
@@ -40,7 +34,7 @@ public final class Protection: Reconciler {
         switch key {
         case .claim(let key):
             guard let claim = informers.claims.get(key), claim.metadata.isBeingDeleted,
-                  claim.metadata.hasFinalizer(ProtectionFinalizer.claim) else { return .done }
+                  claim.metadata.hasFinalizer(Admission.pvcProtectionFinalizer) else { return .done }
             let users = try await podsUsing(claim)
             if !users.isEmpty {
                 await events.normal(claim, reason: "ClaimInUse",
@@ -48,15 +42,15 @@ public final class Protection: Reconciler {
                 return .done
             }
             var updated = claim
-            updated.metadata.finalizers?.removeAll { $0 == ProtectionFinalizer.claim }
+            updated.metadata.finalizers?.removeAll { $0 == Admission.pvcProtectionFinalizer }
             _ = try await cluster.update(updated)
             return .done
         case .volume(let name):
             guard let volume = informers.volumes.get(ObjectKey(name: name)), volume.metadata.isBeingDeleted,
-                  volume.metadata.hasFinalizer(ProtectionFinalizer.volume),
+                  volume.metadata.hasFinalizer(Admission.pvProtectionFinalizer),
                   volume.status?.phase != PersistentVolumePhase.bound else { return .done }
             var updated = volume
-            updated.metadata.finalizers?.removeAll { $0 == ProtectionFinalizer.volume }
+            updated.metadata.finalizers?.removeAll { $0 == Admission.pvProtectionFinalizer }
             _ = try await cluster.update(updated)
             return .done
         }

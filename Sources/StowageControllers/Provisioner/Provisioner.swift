@@ -1,4 +1,3 @@
-import Logging
 import StowageAPI
 import StowageCSI
 import StowageClient
@@ -25,7 +24,6 @@ public final class Provisioner: Reconciler {
     let informers: SharedInformers
     let drivers: DriverDirectory
     let events: EventRecorder
-    let logger: Logger
     /// Claims whose last attempt failed, by uid: consecutive failures, and for INVALID_ARGUMENT the claim and
     /// class versions it failed for.
     let failures = Mutex<[String: ProvisioningFailure]>([:])
@@ -38,12 +36,11 @@ public final class Provisioner: Reconciler {
         var finalFor: String?
     }
 
-    public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder, logger: Logger) {
+    public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder) {
         self.cluster = cluster
         self.informers = informers
         self.drivers = drivers
         self.events = events
-        self.logger = logger
     }
 
     /// Connects informers and the driver directory to `loop`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import StowageAPI
+import StowageBench
 import StowageClient
 import StowageControllers
 import StowageStore
@@ -62,7 +63,7 @@ struct BenchBindCommand: AsyncParsableCommand {
     }
 
     private func createConcurrently(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> Void) async throws {
-        let next = Counter()
+        let next = TicketCounter()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<32 {
                 group.addTask {
@@ -88,11 +89,4 @@ struct BenchBindCommand: AsyncParsableCommand {
     private func waitUntil(_ cluster: LocalCluster, _ count: Int, _ done: () async throws -> Int) async throws {
         while try await done() < count { try await Task.sleep(for: .milliseconds(50)) }
     }
-}
-
-private final class Counter: @unchecked Sendable {
-    // NSLock-guarded ticket counter for the creating tasks.
-    private let lock = NSLock()
-    private var value = 0
-    func take() -> Int { lock.withLock { defer { value += 1 }; return value } }
 }
