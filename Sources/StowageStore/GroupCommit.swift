@@ -166,7 +166,7 @@ final class GroupCommitter: Sendable {
         }
         var changes: [ChangeRecord] = []
         for case .success(let applied) in results { changes.append(contentsOf: applied.changes) }
-        cache.forget(changes)
+        cache.absorb(changes)
         hub.publish(changes)
         for (write, result) in zip(batch, results) {
             switch result {

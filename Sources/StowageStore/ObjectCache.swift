@@ -19,6 +19,9 @@ final class ObjectCache: Sendable {
     private struct Entry {
         var revision: Int64
         var object: any Sendable
+        /// Put here by the committer: the object's latest committed state, until the next commit of the key
+        /// replaces or drops it. Entries decoded by reads are not: a read may race a deletion.
+        var latest = false
     }
 
     private let limit: Int
@@ -62,12 +65,42 @@ final class ObjectCache: Sendable {
         return result
     }
 
-    /// Drops the entries of deleted objects (called by the committer after a batch).
-    func forget(_ changes: [ChangeRecord]) {
-        guard limit > 0, changes.contains(where: { $0.type == .deleted }) else { return }
+    /// The latest committed state of an object, when the committer left it here (every write of the key goes
+    /// through the committer, which updates or drops the entry before any writer or watcher is resumed); nil
+    /// means "read the database". A get served here may precede a commit whose caller has not been resumed yet
+    /// — a read concurrent with that write — and compare-and-swap still guards every write based on it.
+    func latest<T: APIObject>(_ type: T.Type, resource: String, namespace: String, name: String) -> T? {
+        guard limit > 0 else { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries[Key(resource: resource, namespace: namespace, name: name)], entry.latest else { return nil }
+            return entry.object as? T
+        }
+    }
+
+    /// The cached object of kind `T` at `revision`, if the cache holds exactly that version.
+    func object<T: APIObject>(_ type: T.Type, resource: String, namespace: String, name: String, revision: Int64) -> T? {
+        guard limit > 0 else { return nil }
+        return entries.withLock { entries in
+            guard let entry = entries[Key(resource: resource, namespace: namespace, name: name)], entry.revision == revision else { return nil }
+            return entry.object as? T
+        }
+    }
+
+    /// Takes in one committed batch (called by the committer): the writer's decoded copy of each written object
+    /// replaces an older entry, so the next read of it decodes nothing; deleted objects are dropped. A created
+    /// object gets an entry once it is read or modified, not before: many objects are written once and hardly read
+    /// (events above all), and a server holding 20,000 claims, 10,000 volumes and their events was 30-40 MiB
+    /// larger when every create was cached.
+    func absorb(_ changes: [ChangeRecord]) {
+        guard limit > 0, !changes.isEmpty else { return }
         entries.withLock { entries in
-            for change in changes where change.type == .deleted {
-                entries[Key(resource: change.resource, namespace: change.namespace, name: change.name)] = nil
+            for change in changes {
+                let key = Key(resource: change.resource, namespace: change.namespace, name: change.name)
+                if change.type == .deleted || change.object == nil {
+                    entries[key] = nil
+                } else if let object = change.object, entries[key] != nil || (change.type == .modified && entries.count < limit) {
+                    entries[key] = Entry(revision: change.revision, object: object, latest: true)
+                }
             }
         }
     }

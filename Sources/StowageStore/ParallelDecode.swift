@@ -12,11 +12,14 @@ import Synchronization
 enum ParallelDecode {
     /// Rows a worker must have before a batch is split.
     static let minimumRowsPerWorker = 1_024
+    /// Read once: `activeProcessorCount` reads the affinity mask on every call, which cost more than a cached
+    /// single-object get.
+    static let processors = ProcessInfo.processInfo.activeProcessorCount
 
     /// Decodes `rows[index]` for each of `indices`, in that order.
     /// - Throws: the first decoding error (``APIError`` InternalError: stored data is damaged).
     static func decode<T: APIObject>(_ type: T.Type, _ rows: [StoredRow], at indices: [Int]) throws -> [T] {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, indices.count / minimumRowsPerWorker)
+        let workers = min(processors, indices.count / minimumRowsPerWorker)
         guard workers > 1 else {
             return try indices.map { try Store.decode(T.self, rows[$0].data, revision: rows[$0].revision) }
         }

@@ -67,6 +67,11 @@ struct ChangeRecord: Sendable {
     var previous: Data?
     /// The revision of the previous state (0 for none).
     var previousRevision: Int64
+    /// The writer's decoded copy of `data` with `resourceVersion` set to `revision`, when it had one: watchers
+    /// and the object cache take it instead of decoding `data` again.
+    var object: (any Sendable)? = nil
+    /// The same for `previous` (its `resourceVersion` is `previousRevision`).
+    var previousObject: (any Sendable)? = nil
 }
 
 

@@ -57,7 +57,7 @@ extension Store {
             }
             object.metadata.resourceVersion = String(revision)
             let change = ChangeRecord(revision: revision, resource: key, namespace: namespace, name: name, type: .added,
-                                      data: data, previous: nil, previousRevision: 0)
+                                      data: data, previous: nil, previousRevision: 0, object: Self.verified(object, data))
             return (object, [change])
         }
     }
@@ -89,46 +89,6 @@ extension Store {
         }
     }
 
-    private func replace<T: APIObject>(
-        _ object: T, operation: String, merge: @escaping @Sendable (_ stored: T, _ given: T) -> T
-    ) async throws -> T {
-        let resource = T.resource
-        let key = resource.storageKey
-        let namespace = Self.storageNamespace(T.self, object.metadata.namespace)
-        let name = object.metadata.name ?? ""
-        let expected = object.metadata.resourceVersion.flatMap { $0.isEmpty ? nil : $0 }
-        guard !name.isEmpty else { throw APIError.badRequest("\(operation) \(key): metadata.name must be set") }
-        return try await committer.submit { db in
-            guard let current = try Rows.current(db, resource: key, namespace: namespace, name: name) else {
-                throw APIError.notFound(resource, name)
-            }
-            if let expected, expected != String(current.revision) { throw APIError.conflict(resource, name) }
-            let stored = try Self.decode(T.self, current.data, revision: current.revision)
-            var next = merge(stored, object)
-            next.metadata.name = stored.metadata.name
-            next.metadata.namespace = stored.metadata.namespace
-            next.metadata.uid = stored.metadata.uid
-            next.metadata.creationTimestamp = stored.metadata.creationTimestamp
-            next.metadata.deletionTimestamp = stored.metadata.deletionTimestamp
-            next.metadata.deletionGracePeriodSeconds = stored.metadata.deletionGracePeriodSeconds
-            next.metadata.resourceVersion = stored.metadata.resourceVersion
-            if next == stored { return (stored, []) }
-            let data = try Self.encodeForStorage(next)
-            if next.metadata.isBeingDeleted && (next.metadata.finalizers ?? []).isEmpty {
-                let revision = try Rows.appendChange(db, resource: key, namespace: namespace, name: name, type: .deleted, data: data, previousRevision: current.revision)
-                try Rows.deleteObject(db, resource: key, namespace: namespace, name: name)
-                next.metadata.resourceVersion = String(revision)
-                return (next, [ChangeRecord(revision: revision, resource: key, namespace: namespace, name: name, type: .deleted,
-                                            data: data, previous: current.data, previousRevision: current.revision)])
-            }
-            let revision = try Rows.appendChange(db, resource: key, namespace: namespace, name: name, type: .modified, data: data, previousRevision: current.revision)
-            try Rows.updateObject(db, resource: key, namespace: namespace, name: name, revision: revision, data: data)
-            next.metadata.resourceVersion = String(revision)
-            return (next, [ChangeRecord(revision: revision, resource: key, namespace: namespace, name: name, type: .modified,
-                                        data: data, previous: current.data, previousRevision: current.revision)])
-        }
-    }
-
     /// Deletes an object: at once when it has no finalizers (watchers see DELETED with the object's last state
     /// at the deletion's revision), else sets `deletionTimestamp` (now), `deletionGracePeriodSeconds` 0 and
     /// increases `generation`, and keeps it until the last finalizer is removed (``DeleteOutcome/pending(_:)``).
@@ -149,7 +109,8 @@ extension Store {
             if let version = preconditions.resourceVersion, version != String(current.revision) {
                 throw APIError.conflict(resource, name, "Precondition failed: ResourceVersion in precondition: \(version), ResourceVersion in object meta: \(current.revision)")
             }
-            var stored = try Self.decode(T.self, current.data, revision: current.revision)
+            let previous = try self.stored(T.self, current, namespace: namespace, name: name)
+            var stored = previous
             if stored.metadata.isBeingDeleted { return (DeleteOutcome.pending(stored), []) }
             if !(stored.metadata.finalizers ?? []).isEmpty {
                 var next = stored
@@ -161,14 +122,36 @@ extension Store {
                 try Rows.updateObject(db, resource: storageKey, namespace: namespace, name: name, revision: revision, data: data)
                 next.metadata.resourceVersion = String(revision)
                 return (DeleteOutcome.pending(next), [ChangeRecord(revision: revision, resource: storageKey, namespace: namespace, name: name,
-                                                                   type: .modified, data: data, previous: current.data, previousRevision: current.revision)])
+                                                                   type: .modified, data: data, previous: current.data, previousRevision: current.revision,
+                                                                   object: Self.verified(next, data), previousObject: previous)])
             }
             let revision = try Rows.appendChange(db, resource: storageKey, namespace: namespace, name: name, type: .deleted, data: current.data, previousRevision: current.revision)
             try Rows.deleteObject(db, resource: storageKey, namespace: namespace, name: name)
             stored.metadata.resourceVersion = String(revision)
             return (DeleteOutcome.deleted(stored), [ChangeRecord(revision: revision, resource: storageKey, namespace: namespace, name: name,
-                                                                 type: .deleted, data: current.data, previous: current.data, previousRevision: current.revision)])
+                                                                 type: .deleted, data: current.data, previous: current.data, previousRevision: current.revision,
+                                                                 object: stored, previousObject: previous)])
         }
+    }
+
+    /// The stored object of `row`: the object cache's copy when it holds that revision (typically the one the
+    /// last write left there), else decoded.
+    func stored<T: APIObject>(_ type: T.Type, _ row: Rows.Current, namespace: String, name: String) throws -> T {
+        if let cached = objectCache.object(T.self, resource: T.resource.storageKey, namespace: namespace, name: name, revision: row.revision) {
+            return cached
+        }
+        return try Self.decode(T.self, row.data, revision: row.revision)
+    }
+
+    /// `object` (whose `resourceVersion` is already its new revision), handed to watchers and the object cache in
+    /// place of decoding `data`. Debug builds check that decoding `data` gives exactly `object`, so a lossy
+    /// encoding shows up in the tests rather than as a cache that disagrees with the database.
+    static func verified<T: APIObject>(_ object: T, _ data: Data) -> T {
+        #if DEBUG
+        let decoded = try? decode(T.self, data, revision: Int64(object.metadata.resourceVersion ?? "") ?? 0)
+        assert(decoded == object, "\(T.resource.kind) \(object.key) does not survive encoding: the cached copy would differ from the stored one")
+        #endif
+        return object
     }
 
     /// A new object uid: a lower-cased RFC 9562 version-7 UUID (48-bit Unix milliseconds, then random bits).

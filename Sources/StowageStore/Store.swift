@@ -52,16 +52,26 @@ public final class Store: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.label = "stowage.store"
-            let synchronous = options.synchronous.rawValue
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
-            }
             let pool = try DatabasePool(path: directory + "/stowage.db", configuration: configuration)
+            // After the pool is open: GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after
+            // `prepareDatabase` ran, which would leave commits unsynced (lost on power loss) whatever we asked.
+            try pool.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA synchronous = \(options.synchronous.rawValue)")
+            }
             try Schema.migrator.migrate(pool)
             return Store(directory: directory, options: options, pool: pool, lock: lock)
         } catch {
             lock.release()
             throw StoreError.wrap(error, operation: "open \(directory)/stowage.db")
+        }
+    }
+
+    /// The writer connection's `PRAGMA synchronous` as SQLite reports it (0 off, 1 normal, 2 full, 3 extra).
+    public func writerSynchronousLevel() async throws -> Int {
+        do {
+            return try await pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
+        } catch {
+            throw StoreError.wrap(error, operation: "read PRAGMA synchronous")
         }
     }
 
@@ -107,10 +117,12 @@ public final class Store: Sendable {
         try await read("read the compacted revision") { db in try StoreQueries.compactedRevision(db) }
     }
 
-    /// Reads one object. Throws ``APIError`` NotFound.
+    /// Reads one object: from memory when the last commit of it left it in the object cache, else from the
+    /// database. Throws ``APIError`` NotFound.
     public func get<T: APIObject>(_ type: T.Type, _ key: ObjectKey) async throws -> T {
         let resource = T.resource.storageKey
         let namespace = Self.storageNamespace(T.self, key.namespace)
+        if let latest = objectCache.latest(T.self, resource: resource, namespace: namespace, name: key.name) { return latest }
         let row = try await read("get \(resource) \(key)") { db in
             try Rows.current(db, resource: resource, namespace: namespace, name: key.name)
         }

@@ -75,10 +75,14 @@ final class DecodeCache {
     private var objects: [Key: Any] = [:]
 
     /// The object stored at `revision` as `data` (JSON without `resourceVersion`), with `resourceVersion` set to
-    /// `revision`.
-    func decode<T: APIObject>(_ type: T.Type, _ data: Data, revision: Int64) throws -> T {
+    /// `revision`. `known` is the writer's decoded copy, used instead of decoding when it is a `T`.
+    func decode<T: APIObject>(_ type: T.Type, _ data: Data, revision: Int64, known: (any Sendable)? = nil) throws -> T {
         let key = Key(revision: revision, kind: ObjectIdentifier(T.self))
         if let cached = objects[key] as? T { return cached }
+        if let known = known as? T {
+            objects[key] = known
+            return known
+        }
         var object = try APICodec.decode(T.self, from: data)
         object.metadata.resourceVersion = String(revision)
         objects[key] = object

@@ -108,7 +108,7 @@ final class Watcher<T: APIObject>: WatchSink {
     /// The events `change` means for this watch: without a filter, the change itself; with one, ADDED when the
     /// object starts matching, DELETED (its previous state, at the change's revision) when it stops matching.
     private func events(for change: ChangeRecord, cache: DecodeCache) throws -> [WatchEvent<T>] {
-        let object = try cache.decode(T.self, change.data, revision: change.revision)
+        let object = try cache.decode(T.self, change.data, revision: change.revision, known: change.object)
         let type: WatchEvent<T>.EventType
         switch change.type {
         case .added: type = .added
@@ -120,7 +120,7 @@ final class Watcher<T: APIObject>: WatchSink {
         case .added, .deleted:
             return filter(object) ? [WatchEvent(type: type, object: object, revision: change.revision)] : []
         case .modified:
-            let previous = try change.previous.map { try cache.decode(T.self, $0, revision: change.previousRevision) }
+            let previous = try change.previous.map { try cache.decode(T.self, $0, revision: change.previousRevision, known: change.previousObject) }
             let matchesNow = filter(object)
             let matchedBefore = previous.map(filter) ?? false
             switch (matchedBefore, matchesNow) {

@@ -120,6 +120,43 @@ struct CRUDTests {
         }
     }
 
+    @Test func replaceTogetherWritesBothObjectsOrNeither() async throws {
+        try await withStore { store, _ in
+            let first = try await store.create(TestWidget("ns", "first", color: "red"))
+            let second = try await store.create(TestWidget("ns", "second", color: "red"))
+            let revision = try await store.currentRevision()
+
+            // A stale second object: Conflict, and the first (valid on its own) is not written either.
+            var firstChange = first
+            firstChange.spec?.color = "blue"
+            firstChange.status = TestWidget.Status(phase: "Bound")
+            var staleSecond = second
+            staleSecond.metadata.resourceVersion = "1"
+            let conflict = await #expect(throws: APIError.self) { try await store.replaceTogether(firstChange, staleSecond) }
+            #expect(conflict?.reason == .conflict)
+            #expect(try await store.get(TestWidget.self, ObjectKey(namespace: "ns", name: "first")) == first)
+            #expect(try await store.currentRevision() == revision)
+
+            // Both current: spec and status of both land in one commit, in order, seen by a watch.
+            let changes = try await store.watch(TestWidget.self, StoreWatchOptions(namespace: "ns", resourceVersion: revision))
+            var secondChange = second
+            secondChange.status = TestWidget.Status(phase: "Bound")
+            let (writtenFirst, writtenSecond) = try await store.replaceTogether(firstChange, secondChange)
+            #expect(writtenFirst.spec?.color == "blue" && writtenFirst.status?.phase == "Bound")
+            #expect(writtenFirst.metadata.generation == 2)
+            #expect(writtenSecond.status?.phase == "Bound" && writtenSecond.metadata.generation == 1)
+            #expect(try await store.get(TestWidget.self, ObjectKey(namespace: "ns", name: "second")) == writtenSecond)
+            let seen = await collect(changes, count: 2)
+            #expect(seen.events.map { $0.object.metadata.name } == ["first", "second"])
+            #expect(seen.events.map(\.object) == [writtenFirst, writtenSecond])
+
+            // Nothing to change: nothing written.
+            let unchanged = try await store.replaceTogether(writtenFirst, writtenSecond)
+            #expect(unchanged.0 == writtenFirst && unchanged.1 == writtenSecond)
+            #expect(try await store.currentRevision() == revision + 2)
+        }
+    }
+
     @Test func deleteWithoutFinalizersRemovesAndWithPreconditions() async throws {
         try await withStore { store, _ in
             let created = try await store.create(TestWidget("ns", "a"))

@@ -24,6 +24,23 @@ let burstBinary: String? = {
 
 @Suite("Store: state directory lock and crash safety")
 struct ProcessTests {
+    /// GRDB switches a pool's writer to `synchronous = NORMAL` when it enables WAL; with NORMAL a WAL commit is
+    /// not synced, so an acknowledged write could be lost on power loss. The store must end up with what it
+    /// was asked for, after reopening too.
+    @Test(arguments: [(StoreOptions.Synchronous.full, 2), (.normal, 1)])
+    func theWriterCommitsWithTheRequestedSynchronousLevel(requested: StoreOptions.Synchronous, level: Int) async throws {
+        var options = StoreOptions()
+        options.synchronous = requested
+        let directory = makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(directory) }
+        for _ in 0..<2 {
+            let store = try Store.open(directory: directory, options: options)
+            let reported = try await store.writerSynchronousLevel()
+            await store.close()
+            #expect(reported == level)
+        }
+    }
+
     @Test func secondOpenInTheSameProcessIsRefused() async throws {
         try await withStore { _, directory in
             #expect {

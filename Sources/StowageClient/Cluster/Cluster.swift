@@ -32,9 +32,26 @@ public protocol Cluster: Sendable {
 
     /// Deletes an object, or marks it for deletion when it has finalizers.
     func delete<T: APIObject>(_ type: T.Type, _ key: ObjectKey, options: DeleteOptions) async throws -> DeleteOutcome<T>
+
+    /// Writes two objects wholly (metadata, spec and status), `first` before `second`. ``LocalCluster`` does it
+    /// in one transaction (both or neither); a remote cluster as the four writes a Kubernetes client makes
+    /// (update, then status, for each in turn), so a caller must cope with a partial result, as the binder does.
+    func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B)
 }
 
 extension Cluster {
+    public func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B) {
+        (try await replaceWhole(first), try await replaceWhole(second))
+    }
+
+    /// `update` (a no-op when nothing but the status changed), then `updateStatus` when the status differs.
+    private func replaceWhole<T: APIObject>(_ object: T) async throws -> T {
+        let written = try await update(object)
+        var withStatus = written
+        withStatus.takeStatus(from: object)
+        return withStatus == written ? written : try await updateStatus(withStatus)
+    }
+
     /// Lists every object of a kind (all pages).
     public func listAll<T: APIObject>(_ type: T.Type, namespace: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil) async throws -> [T] {
         var options = ListOptions(namespace: namespace, labelSelector: labelSelector, fieldSelector: fieldSelector)

@@ -74,6 +74,21 @@ public struct LocalCluster: Cluster {
         return try await store.updateStatus(object)
     }
 
+    /// Both objects through the same admission as ``update(_:options:)``, then one store transaction.
+    public func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B) {
+        let first = try await admitWhole(first)
+        let second = try await admitWhole(second)
+        return try await store.replaceTogether(first, second)
+    }
+
+    private func admitWhole<T: APIObject>(_ object: T) async throws -> T {
+        var (object, old) = try await prepareUpdate(object)
+        object.applyDefaults()
+        try Admission.validateUpdate(object, from: old)
+        try await Admission.admitResize(object, from: old, in: self)
+        return object
+    }
+
     /// Normalizes the namespace, reads the stored copy, and pins an unpinned update to the stored
     /// resourceVersion, so the write fails with Conflict rather than land on a version validation never saw.
     private func prepareUpdate<T: APIObject>(_ object: T) async throws -> (object: T, old: T) {

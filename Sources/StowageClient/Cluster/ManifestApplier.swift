@@ -1,6 +1,5 @@
 import Foundation
 import StowageAPI
-import StowageClient
 
 /// Applies manifest files all-or-nothing up front: every file is read and every object defaulted and validated
 /// before the first write, so a typo in the last document leaves nothing half-applied.

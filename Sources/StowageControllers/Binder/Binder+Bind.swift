@@ -2,9 +2,10 @@ import StowageAPI
 import StowageClient
 
 extension Binder {
-    /// Binds in Kubernetes' order (§2), each step its own optimistic write and each skipped when already done, so
-    /// a bind interrupted at any step is finished by the next reconcile: the volume's `claimRef` (with uid), the
-    /// volume's phase `Bound`, the claim's `volumeName` and annotations, the claim's status.
+    /// Binds in Kubernetes' order (§2): the volume's `claimRef` (with uid) and phase `Bound`, then the claim's
+    /// `volumeName`, annotations and status. The cluster writes the pair in one transaction where it can (the
+    /// store, in process), else as separate optimistic writes; every step already done is left alone, so a bind
+    /// left half-done (by hand, by a crash, or over HTTP) is finished by the next reconcile.
     /// - Parameter claimChosenByController: the controller chose the volume (not the user through
     ///   `spec.volumeName`); marks the claim `bound-by-controller`.
     /// - Throws: ``APIError`` Conflict when either object changed meanwhile (the queue retries on fresh state).
@@ -12,16 +13,12 @@ extension Binder {
         let volumeName = cachedVolume.metadata.name ?? ""
         var claim = cached
         var volume = cachedVolume
-        let volumeNeedsClaimRef = volume.spec?.claimRef?.uid != claim.metadata.uid
-            || !VolumeMatching.reference(volume.spec?.claimRef, names: claim)
-        if volumeNeedsClaimRef {
+        if volume.spec?.claimRef?.uid != claim.metadata.uid || !VolumeMatching.reference(volume.spec?.claimRef, names: claim) {
             // About to take a volume: the cache may lag our own last write, so read the claim itself, and never
             // bind a claim that is already bound elsewhere a second time.
             claim = try await cluster.get(PersistentVolumeClaim.self, cached.key)
             if let current = claim.spec?.volumeName, !current.isEmpty, current != volumeName { return }
             guard claim.metadata.uid == cached.metadata.uid, !claim.metadata.isBeingDeleted else { return }
-        }
-        if volumeNeedsClaimRef {
             volume.spec?.claimRef = ObjectReference(
                 kind: PersistentVolumeClaim.resource.kind, namespace: claim.metadata.namespace, name: claim.metadata.name,
                 uid: claim.metadata.uid, apiVersion: PersistentVolumeClaim.resource.apiVersion,
@@ -29,11 +26,9 @@ extension Binder {
             if cachedVolume.spec?.claimRef == nil {
                 volume.metadata.annotations = (volume.metadata.annotations ?? [:]).merging([StorageAnnotation.boundByController: "yes"]) { $1 }
             }
-            volume = wrote(try await cluster.update(volume))
         }
         if volume.status?.phase != PersistentVolumePhase.bound {
             volume.status = PersistentVolumeStatus(phase: PersistentVolumePhase.bound, lastPhaseTransitionTime: .now())
-            volume = wrote(try await cluster.updateStatus(volume))
         }
 
         var bound = claim
@@ -42,17 +37,16 @@ extension Binder {
         annotations[StorageAnnotation.bindCompleted] = "yes"
         if claimChosenByController { annotations[StorageAnnotation.boundByController] = "yes" }
         bound.metadata.annotations = annotations
-        if bound != claim { bound = wrote(try await cluster.update(bound)) }
-
         var status = bound.status ?? PersistentVolumeClaimStatus()
         status.phase = PersistentVolumeClaimPhase.bound
         status.accessModes = volume.spec?.accessModes
-        if status.capacity?[StorageResourceName.storage] == nil || bound.status?.phase != PersistentVolumeClaimPhase.bound {
+        if status.capacity?[StorageResourceName.storage] == nil || claim.status?.phase != PersistentVolumeClaimPhase.bound {
             status.capacity = volume.spec?.capacity
         }
-        if status != bound.status {
-            bound.status = status
-            _ = wrote(try await cluster.updateStatus(bound))
-        }
+        bound.status = status
+        guard volume != cachedVolume || bound != claim else { return }
+        let (writtenVolume, writtenClaim) = try await cluster.replaceTogether(volume, bound)
+        _ = wrote(writtenVolume)
+        _ = wrote(writtenClaim)
     }
 }
