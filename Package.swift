@@ -116,8 +116,9 @@ let package = Package(
         // envtest for Stowage: a real store, the API and the controllers in process, drivers as real processes.
         .target(
             name: "StowageTesting",
-            dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageControllers", "StowageLinux",
-                           .product(name: "Logging", package: "swift-log")]
+            dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageControllers", "StowageLinux", "StowageServer",
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
         .target(
             name: "StowageBench",

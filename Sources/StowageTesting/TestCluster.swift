@@ -16,8 +16,9 @@ import StowageStore
 /// try await cluster.apply(manifest)
 /// let claim = try await cluster.waitFor(PersistentVolumeClaim.self, "default/data") { $0.status?.phase == "Bound" }
 /// ```
-/// Call ``stop()`` at the end (also after a failure): it stops the controllers and drivers, closes the store and
-/// removes the directory.
+/// ``serveAPI()`` also serves it over HTTP, as `stowage serve` does, for `kubectl` and HTTP clients.
+/// Call ``stop()`` at the end (also after a failure): it stops the API, the controllers and drivers, closes the
+/// store and removes the directory.
 public final class TestCluster: @unchecked Sendable {
     /// The scratch directory (state, plugins, driver data).
     public let directory: String
@@ -29,7 +30,9 @@ public final class TestCluster: @unchecked Sendable {
     public private(set) var manager: ControllerManager?
     private var managerTask: Task<Void, Never>?
     private var drivers: [String: DriverProcess] = [:]
-    private let lock = NSLock()
+    /// The HTTP API, once ``serveAPI()`` started it.
+    var api: ServedAPI?
+    let lock = NSLock()
 
     /// Where drivers put their sockets.
     public var pluginsDirectory: String { "\(directory)/plugins" }
@@ -170,6 +173,7 @@ public final class TestCluster: @unchecked Sendable {
 
     /// Stops controllers and drivers, closes the store, unmounts anything left under the directory and removes it.
     public func stop() async {
+        await stopAPI()
         await stopControllers()
         let processes = lock.withLock { () -> [DriverProcess] in
             defer { drivers = [:] }

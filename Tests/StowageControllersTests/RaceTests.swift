@@ -8,10 +8,18 @@ import Testing
 /// is Lost.
 @Suite("Binder: races")
 struct RaceTests {
-    @Test("1,000 claims and 1,000 volumes created concurrently all bind, one to one", arguments: [(1_000, 1_000), (1_000, 500)])
-    func concurrentCreation(claims: Int, volumes: Int) async throws {
+    /// How the test's clients reach the API.
+    enum Transport: String, CustomTestStringConvertible {
+        case inProcess, http
+        var testDescription: String { rawValue }
+    }
+
+    @Test("1,000 claims and 1,000 volumes created concurrently all bind, one to one",
+          arguments: [(1_000, 1_000, Transport.inProcess), (1_000, 500, .inProcess), (1_000, 1_000, .http), (1_000, 500, .http)])
+    func concurrentCreation(claims: Int, volumes: Int, transport: Transport) async throws {
         try await withCluster(controllers: "binder,protection") { cluster in
-            let api = cluster.cluster
+            // Over HTTP the objects go through the real server (a Unix socket, as `stowage serve` listens on).
+            let api: any Cluster = transport == .http ? try await cluster.serveAPI() : cluster.cluster
             // 32 concurrent clients, as a busy API server would see them (not 2,000 tasks at once).
             let next = Tickets()
             try await withThrowingTaskGroup(of: Void.self) { group in
