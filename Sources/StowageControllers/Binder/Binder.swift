@@ -124,7 +124,7 @@ public final class Binder: Reconciler {
 
     /// Remembers that `claim` found no volume, so a volume of its class becoming free looks again.
     func park(_ claim: PersistentVolumeClaim) {
-        waiting.withLock { $0[claim.spec?.storageClassName ?? "", default: []].insert(claim.key) }
+        waiting.withLock { _ = $0[claim.spec?.storageClassName ?? "", default: []].insert(claim.key) }
     }
 
     private func wake(storageClass: String, _ loop: ReconcileLoop<Binder>) {

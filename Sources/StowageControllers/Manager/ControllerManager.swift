@@ -1,6 +1,7 @@
 import Logging
 import StowageAPI
 import StowageClient
+import Synchronization
 
 /// Settings of a ``ControllerManager``.
 public struct ControllerManagerOptions: Sendable {
@@ -33,6 +34,8 @@ public final class ControllerManager: Sendable {
     public let options: ControllerManagerOptions
     private let cluster: any Cluster
     private let logger: Logger
+    /// The event recorders of the running controllers, flushed when they stop.
+    private let recorders = Mutex<[EventRecorder]>([])
 
     public init(cluster: any Cluster, options: ControllerManagerOptions, logger: Logger = Logger(label: "stowage.controllers")) {
         self.cluster = cluster
@@ -91,9 +94,14 @@ public final class ControllerManager: Sendable {
             group.addTask { await self.drivers.run() }
             for loop in loops { group.addTask { await loop() } }
         }
+        // The events the controllers recorded last are written before the manager returns (and the store closes).
+        for recorder in recorders.withLock({ $0 }) { await recorder.finish() }
+        recorders.withLock { $0 = [] }
     }
 
     private func recorder(_ component: String) -> EventRecorder {
-        EventRecorder(cluster: cluster, component: component, logger: logger)
+        let recorder = EventRecorder(cluster: cluster, component: component, logger: logger)
+        recorders.withLock { $0.append(recorder) }
+        return recorder
     }
 }
