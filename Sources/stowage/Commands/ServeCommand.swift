@@ -66,7 +66,7 @@ struct ServeCommand: AsyncParsableCommand {
             print("stowage: controllers \(manager.options.selection.enabled.joined(separator: ",")); drivers' sockets in \(state.pluginsDirectory)")
             fflush(nil)
             do {
-                try await runtime.run(alongside: [ControllerService(manager: manager)])
+                try await runtime.run(alongside: [ControllerService(manager: manager), HeapTrimmer()])
             } catch {
                 await cluster.store.close()
                 throw CommandFailure("the API server stopped: \(error)")

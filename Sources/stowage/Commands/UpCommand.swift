@@ -57,7 +57,7 @@ struct UpCommand: AsyncParsableCommand {
             let controllers = ControllerService(manager: ControllerManager(
                 cluster: cluster, options: ControllerManagerOptions(pluginsDirectory: state.pluginsDirectory,
                                                                   stagingDirectory: state.resolvedDirectory + "/staging")))
-            let services = ServiceGroup(configuration: .init(services: (try runtime.services() + [controllers]).map { .init(service: $0) },
+            let services = ServiceGroup(configuration: .init(services: (try runtime.services() + [controllers, HeapTrimmer()]).map { .init(service: $0) },
                                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await services.run() }
