@@ -47,6 +47,7 @@ public final class Binder: Reconciler {
             switch event {
             case .deleted(let volume):
                 index.forget(volume.metadata.name ?? "")
+                self.expectations.withLock { _ = $0.removeValue(forKey: .volume(volume.metadata.name ?? "")) }
             case .added(let volume), .updated(_, let volume):
                 if index.observe(volume) { self.wake(storageClass: volume.spec?.storageClassName ?? "", loop) }
             }
@@ -61,6 +62,7 @@ public final class Binder: Reconciler {
             loop.enqueue(.claim(claim.key))
             if case .deleted = event {
                 self.waiting.withLock { waiting in for key in waiting.keys { waiting[key]?.remove(claim.key) } }
+                self.expectations.withLock { _ = $0.removeValue(forKey: .claim(claim.key)) }
                 for volume in self.informers.volumes.byIndex(SharedInformers.volumesByClaim, claim.indexKey) {
                     loop.enqueue(.volume(volume.metadata.name ?? ""))
                 }

@@ -47,6 +47,11 @@ public final class Provisioner: Reconciler {
     public func register(with loop: ReconcileLoop<Provisioner>) {
         informers.claims.addHandler { event in
             let claim = event.object
+            if case .deleted = event, let uid = claim.metadata.uid {
+                // Nothing more will happen to this claim: forget what was kept about it.
+                self.failures.withLock { _ = $0.removeValue(forKey: uid) }
+                self.started.withLock { _ = $0.remove(uid) }
+            }
             if claim.metadata.annotation(StorageAnnotation.storageProvisioner) != nil
                 || claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) {
                 loop.enqueue(claim.key)
