@@ -9,6 +9,16 @@ import Foundation
 public enum DurableFile {
     /// Atomically replaces `path` with `data` (mode `mode`), durably.
     public static func write(_ data: Data, to path: String, mode: mode_t = 0o600) throws {
+        try write(data, to: path, mode: mode, sync: true)
+    }
+
+    /// Atomically replaces `path` with `data` without waiting for the disk: a crash of the process leaves the old
+    /// file or the new one; a power loss may leave the old one, or an empty new one.
+    public static func replace(_ data: Data, at path: String, mode: mode_t = 0o600) throws {
+        try write(data, to: path, mode: mode, sync: false)
+    }
+
+    private static func write(_ data: Data, to path: String, mode: mode_t, sync: Bool) throws {
         let directory = (path as NSString).deletingLastPathComponent
         let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = try checkedSystemCall("open", path: temporary) {
@@ -31,11 +41,11 @@ public enum DurableFile {
                     offset += written
                 }
             }
-            try checkedSystemCall("fsync", path: temporary) { fsync(fd) }
+            if sync { try checkedSystemCall("fsync", path: temporary) { fsync(fd) } }
         }
         try checkedSystemCall("rename", path: "\(temporary), \(path)") { rename(temporary, path) }
         renamed = true
-        try syncDirectory(directory.isEmpty ? "." : directory)
+        if sync { try syncDirectory(directory.isEmpty ? "." : directory) }
     }
 
     /// Reads `path`, or returns nil when it does not exist.

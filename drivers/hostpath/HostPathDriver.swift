@@ -38,8 +38,10 @@ final class HostPathDriver: Driver, @unchecked Sendable {
                                                 attributes: [.posixPermissions: 0o711])
         volumes = try DurableRecordDirectory(directory: "\(configuration.stateDirectory)/volumes", key: \.name,
                                       fileName: { "\($0).json" })
+        // Publish records describe bind mounts, which a reboot removes: they need to survive a crash of this
+        // process (the mounts stay), not a power loss, so they are written without fsync.
         published = try DurableRecordDirectory(directory: "\(configuration.stateDirectory)/published", key: \.targetPath,
-                                        fileName: pathHashFileName)
+                                        fileName: pathHashFileName, durability: .processCrash)
         do {
             quota = .success(try ProjectQuota(forPath: configuration.baseDirectory))
         } catch let error as ProjectQuota.Unsupported {

@@ -1,18 +1,36 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
-/// Durable records of one kind, one JSON file each, written with `DurableFile` (temp + fsync + rename +
-/// fsync dir) and all read back at start. Not thread-safe: callers hold their own lock around every use.
+/// Records of one kind, one JSON file each, replaced atomically (temp + rename) and all read back at start.
+/// Not thread-safe: callers hold their own lock around every use.
 public struct DurableRecordDirectory<Record: Codable & Equatable> {
+    /// What the records must survive.
+    public enum Durability: Sendable {
+        /// Power loss: every write is fsynced, then its directory (`DurableFile`). An unreadable record found at
+        /// start is an error: it means damage, not a lost write.
+        case powerLoss
+        /// A crash of the process, not of the machine: no fsync. For records that describe mounts, which a
+        /// reboot takes away anyway. An unreadable record found at start (a new file whose data never reached the
+        /// disk) is dropped.
+        case processCrash
+    }
+
     /// Where the files are.
     public let directory: String
+    /// What the records survive.
+    public let durability: Durability
     /// Every record, by key.
     public private(set) var records: [String: Record] = [:]
     private let fileName: (String) -> String
 
     /// Loads every record in `directory` (created 0700 if missing); `fileName` maps a key to its file name.
-    public init(directory: String, key: (Record) -> String, fileName: @escaping (String) -> String) throws {
+    public init(directory: String, key: (Record) -> String, fileName: @escaping (String) -> String,
+                durability: Durability = .powerLoss) throws {
         self.directory = directory
         self.fileName = fileName
+        self.durability = durability
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         for entry in try FileManager.default.contentsOfDirectory(atPath: directory) where entry.hasSuffix(".json") {
@@ -20,6 +38,9 @@ public struct DurableRecordDirectory<Record: Codable & Equatable> {
             let record: Record
             do {
                 record = try JSONDecoder().decode(Record.self, from: data)
+            } catch where durability == .processCrash {
+                unlink("\(directory)/\(entry)")
+                continue
             } catch {
                 throw LinuxError(call: "decode", path: "\(directory)/\(entry)", detail: "\(error)")
             }
@@ -35,13 +56,23 @@ public struct DurableRecordDirectory<Record: Codable & Equatable> {
         if records[key] == record { return }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try DurableFile.write(try encoder.encode(record), to: "\(directory)/\(fileName(key))")
+        let data = try encoder.encode(record)
+        let path = "\(directory)/\(fileName(key))"
+        switch durability {
+        case .powerLoss: try DurableFile.write(data, to: path)
+        case .processCrash: try DurableFile.replace(data, at: path)
+        }
         records[key] = record
     }
 
-    /// Removes the record under `key` (durably); missing is fine.
+    /// Removes the record under `key` (durably, for ``Durability/powerLoss``); missing is fine.
     public mutating func remove(_ key: String) throws {
-        try DurableFile.remove("\(directory)/\(fileName(key))")
+        let path = "\(directory)/\(fileName(key))"
+        switch durability {
+        case .powerLoss: try DurableFile.remove(path)
+        case .processCrash:
+            if unlink(path) != 0 && errno != ENOENT { throw LinuxError.lastError("unlink", path: path) }
+        }
         records[key] = nil
     }
 }
