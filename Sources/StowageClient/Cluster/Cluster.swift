@@ -37,9 +37,14 @@ public protocol Cluster: Sendable {
     /// in one transaction (both or neither); a remote cluster as the four writes a Kubernetes client makes
     /// (update, then status, for each in turn), so a caller must cope with a partial result, as the binder does.
     func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B)
+
+    /// Whether ``replaceTogether(_:_:)`` is one transaction (both compare-and-swap checks before either write).
+    var replacesTogetherAtomically: Bool { get }
 }
 
 extension Cluster {
+    public var replacesTogetherAtomically: Bool { false }
+
     public func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B) {
         (try await replaceWhole(first), try await replaceWhole(second))
     }

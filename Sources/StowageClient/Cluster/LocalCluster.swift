@@ -74,6 +74,8 @@ public struct LocalCluster: Cluster {
         return try await store.updateStatus(object)
     }
 
+    public var replacesTogetherAtomically: Bool { true }
+
     /// Both objects through the same admission as ``update(_:options:)``, then one store transaction.
     public func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B) {
         let first = try await admitWhole(first)

@@ -14,9 +14,13 @@ extension Binder {
         var claim = cached
         var volume = cachedVolume
         if volume.spec?.claimRef?.uid != claim.metadata.uid || !VolumeMatching.reference(volume.spec?.claimRef, names: claim) {
-            // About to take a volume: the cache may lag our own last write, so read the claim itself, and never
-            // bind a claim that is already bound elsewhere a second time.
-            claim = try await cluster.get(PersistentVolumeClaim.self, cached.key)
+            // About to take a volume. When the pair is written in one transaction, the claim's compare-and-swap
+            // guards it: a cached claim that is stale (bound elsewhere meanwhile) makes the whole bind a Conflict.
+            // Written step by step, the volume would be taken before the claim is checked, so read the claim
+            // itself first, and never bind a claim that is already bound elsewhere a second time.
+            if !cluster.replacesTogetherAtomically {
+                claim = try await cluster.get(PersistentVolumeClaim.self, cached.key)
+            }
             if let current = claim.spec?.volumeName, !current.isEmpty, current != volumeName { return }
             guard claim.metadata.uid == cached.metadata.uid, !claim.metadata.isBeingDeleted else { return }
             volume.spec?.claimRef = ObjectReference(
