@@ -150,6 +150,7 @@ final class GroupCommitter: Sendable {
                         try db.cachedStatement(sql: "RELEASE SAVEPOINT write").execute()
                         results.append(result)
                     }
+                    for case .success(let applied) in results { cache.demote(applied.changes) }
                     return .commit
                 }
                 return results

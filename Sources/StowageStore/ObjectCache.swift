@@ -3,9 +3,12 @@ import StowageAPI
 import Synchronization
 
 /// Decoded objects by key, each tagged with the revision it was decoded at, so reads (get, list) skip JSON
-/// decoding of objects that did not change since they were last read — the role of Kubernetes' watch cache,
-/// without its consistency burden: an entry is used only when its revision equals the row's revision, so a
-/// stale entry is merely a miss.
+/// decoding of objects that did not change since they were last read — the role of Kubernetes' watch cache.
+///
+/// Two kinds of entry. One left by a read is used only when its revision equals the row's revision, so a stale
+/// one is merely a miss. One left by the committer (``absorb(_:)``) is the object's latest committed state and
+/// serves a get without reading the database: every write goes through the committer, which demotes the entry
+/// before its commit and replaces or drops it after, before anyone is resumed.
 ///
 /// Memory: Swift values share their storage, so an entry costs little while a caller still holds the objects it
 /// was given; the cache is bounded by ``StoreOptions/decodedObjectCacheLimit`` entries (0 disables it), and
@@ -83,6 +86,19 @@ final class ObjectCache: Sendable {
         return entries.withLock { entries in
             guard let entry = entries[Key(resource: resource, namespace: namespace, name: name)], entry.revision == revision else { return nil }
             return entry.object as? T
+        }
+    }
+
+    /// Stops serving the keys of a batch about to commit as latest (called by the committer inside the
+    /// transaction, before COMMIT): from the moment SQLite holds the new state until ``absorb(_:)`` records it,
+    /// a get reads the database, so no reader that saw the new revision (a list, a watch's backlog) can then
+    /// be handed the old one.
+    func demote(_ changes: [ChangeRecord]) {
+        guard limit > 0, !changes.isEmpty else { return }
+        entries.withLock { entries in
+            for change in changes {
+                entries[Key(resource: change.resource, namespace: change.namespace, name: change.name)]?.latest = false
+            }
         }
     }
 

@@ -12,7 +12,8 @@ import StowageAPI
 extension Store {
     /// Replaces two objects wholly (metadata, spec and status, as ``update(_:)`` and ``updateStatus(_:)`` would one
     /// after the other) in one transaction: both are written or neither. Each is compare-and-swap on its
-    /// `resourceVersion` when set; an object that would not change is not written. Watchers see `first`'s change
+    /// `resourceVersion` when set, also one that would not change (it is checked, not written): a bind proves the
+    /// volume is still the one the caller saw. Watchers see `first`'s change
     /// before `second`'s. The binder uses it to write a bind (the volume, then the claim) as one commit.
     /// - Throws: ``APIError`` NotFound, Conflict (for either; nothing is written then).
     public func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B) {

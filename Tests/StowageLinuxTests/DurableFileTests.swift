@@ -68,4 +68,16 @@ import Testing
         #expect(mounts.records.isEmpty)
         #expect(!FileManager.default.fileExists(atPath: directory + "/lost.json"))
     }
+
+    /// A record that has content but does not decode (damage, or a format this build does not know) is never
+    /// dropped silently: the records may describe mounts in use.
+    @Test func anUndecodableRecordIsAnErrorEvenWhereWritesAreNotSynced() throws {
+        let directory = try Self.scratch()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        FileManager.default.createFile(atPath: directory + "/other.json", contents: Data(#"{"name":"a"}"#.utf8))
+        #expect {
+            _ = try DurableRecordDirectory<Record>(directory: directory, key: \.name, fileName: { "\($0).json" }, durability: .processCrash)
+        } throws: { error in "\(error)".contains("\(directory)/other.json") }
+        #expect(FileManager.default.fileExists(atPath: directory + "/other.json"))
+    }
 }

@@ -11,7 +11,8 @@ import Synchronization
 /// Recording does not wait for the write (client-go's broadcaster does not either): a controller that records
 /// three events while provisioning a claim would otherwise wait for three more synced commits. Events go to a
 /// few writer lanes, chosen by the event's identity, so identical events are written one after the other (and
-/// counted) while different ones are written side by side. ``finish()`` writes what is queued and stops.
+/// counted) while different ones are written side by side; a lane that falls more than ``laneCapacity`` events
+/// behind drops new ones, with a warning. ``finish()`` writes what is queued and stops.
 public final class EventRecorder: Sendable {
     fileprivate struct Fingerprint: Hashable, Sendable {
         let uid: String
@@ -26,19 +27,25 @@ public final class EventRecorder: Sendable {
     }
 
     private let component: String
+    private let logger: Logger
     private let lanes: [AsyncStream<Pending>.Continuation]
     private let writers: [Task<Void, Never>]
+    private let dropped = Atomic<Int>(0)
     private static let laneCount = 4
+    /// Events a lane holds before it drops new ones (client-go's recorder drops too when its queue is full), so a
+    /// burst of thousands of claims cannot grow memory without bound or delay shutdown.
+    static let laneCapacity = 1_000
 
     /// - Parameter component: the `source.component` and `reportingComponent` of every event (for example
     ///   `persistentvolume-controller`).
     public init(cluster: any Cluster, component: String, logger: Logger) {
         self.component = component
+        self.logger = logger
         let writer = EventWriter(cluster: cluster, logger: logger)
         var lanes: [AsyncStream<Pending>.Continuation] = []
         var writers: [Task<Void, Never>] = []
         for _ in 0..<Self.laneCount {
-            let (stream, continuation) = AsyncStream<Pending>.makeStream()
+            let (stream, continuation) = AsyncStream<Pending>.makeStream(bufferingPolicy: .bufferingOldest(Self.laneCapacity))
             lanes.append(continuation)
             writers.append(Task {
                 for await pending in stream { await writer.write(pending) }
@@ -70,7 +77,13 @@ public final class EventRecorder: Sendable {
                           message: message, component: component)
         if !T.resource.namespaced { event.metadata.namespace = "default" }
         let lane = Int(UInt(bitPattern: fingerprint.hashValue) % UInt(lanes.count))
-        lanes[lane].yield(Pending(fingerprint: fingerprint, event: event))
+        if case .dropped = lanes[lane].yield(Pending(fingerprint: fingerprint, event: event)) {
+            let count = dropped.add(1, ordering: .relaxed).newValue
+            if count == 1 || count.nonzeroBitCount == 1 {  // the first drop, then at each power of two
+                logger.warning("events dropped: more were recorded than can be written", metadata: [
+                    "component": "\(component)", "dropped": "\(count)", "reason": "\(reason)"])
+            }
+        }
     }
 
     /// Writes every event queued so far, then stops the writers (later events are dropped).

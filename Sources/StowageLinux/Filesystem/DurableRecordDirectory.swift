@@ -11,9 +11,10 @@ public struct DurableRecordDirectory<Record: Codable & Equatable> {
         /// Power loss: every write is fsynced, then its directory (`DurableFile`). An unreadable record found at
         /// start is an error: it means damage, not a lost write.
         case powerLoss
-        /// A crash of the process, not of the machine: no fsync. For records that describe mounts, which a
-        /// reboot takes away anyway. An unreadable record found at start (a new file whose data never reached the
-        /// disk) is dropped.
+        /// Writes survive a crash of the process, not of the machine: no fsync. For records that describe mounts,
+        /// which a power loss takes away anyway. An empty record found at start (a new file whose data never
+        /// reached the disk) is dropped. Removals are still synced (the directory), so a record removed before a
+        /// power loss never comes back to claim a target it no longer has.
         case processCrash
     }
 
@@ -38,7 +39,9 @@ public struct DurableRecordDirectory<Record: Codable & Equatable> {
             let record: Record
             do {
                 record = try JSONDecoder().decode(Record.self, from: data)
-            } catch where durability == .processCrash {
+            } catch where durability == .processCrash && data.allSatisfy({ $0 == 0 }) {
+                // Empty (or zero-filled): a new record whose data a power loss kept from the disk. Anything else
+                // that does not decode is damage, and an error like any other.
                 unlink("\(directory)/\(entry)")
                 continue
             } catch {
@@ -65,13 +68,15 @@ public struct DurableRecordDirectory<Record: Codable & Equatable> {
         records[key] = record
     }
 
-    /// Removes the record under `key` (durably, for ``Durability/powerLoss``); missing is fine.
+    /// Removes the record under `key`, durably; missing is fine.
     public mutating func remove(_ key: String) throws {
         let path = "\(directory)/\(fileName(key))"
         switch durability {
         case .powerLoss: try DurableFile.remove(path)
         case .processCrash:
-            if unlink(path) != 0 && errno != ENOENT { throw LinuxError.lastError("unlink", path: path) }
+            // Synced like a durable removal: a record that came back after a power loss would keep claiming its
+            // target (blocking a delete, or a single-writer publish elsewhere).
+            try DurableFile.remove(path)
         }
         records[key] = nil
     }
