@@ -34,7 +34,12 @@ struct BenchAPICommand: AsyncParsableCommand {
             print(try await APIBenchmarks.watchFanout(cluster, watchers: watchers, events: events, writers: clients))
             try await fill(cluster)
             if let rss = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
-                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB", creates + events, loaded, Double(rss) / 1024))
+                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB right after loading", creates + events, loaded, Double(rss) / 1024))
+            }
+            // At rest: after the heap trim the server runs every 30 s (it returns what the burst freed).
+            try await Task.sleep(for: .seconds(32))
+            if let rss = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
+                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB at rest (after the server's periodic heap trim)", creates + events, loaded, Double(rss) / 1024))
             }
         } catch {
             try? await cluster.shutdown()
