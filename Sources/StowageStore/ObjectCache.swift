@@ -71,22 +71,22 @@ final class ObjectCache: Sendable {
     }
 
     /// The latest committed state of an object, when the committer left it here (every write of the key goes
-    /// through the committer, which updates or drops the entry before any writer or watcher is resumed); nil
-    /// means "read the database". A get served here may precede a commit whose caller has not been resumed yet
-    /// — a read concurrent with that write — and compare-and-swap still guards every write based on it.
+    /// through the committer, which demotes the entry before its COMMIT and replaces or drops it after); nil
+    /// means "read the database". A get served here precedes any commit of the key not yet absorbed, and
+    /// compare-and-swap still guards every write based on it.
     func latest<T: APIObject>(_ type: T.Type, resource: String, namespace: String, name: String) -> T? {
-        guard limit > 0 else { return nil }
-        return entries.withLock { entries in
-            guard let entry = entries[Key(resource: resource, namespace: namespace, name: name)], entry.latest else { return nil }
-            return entry.object as? T
-        }
+        cached(T.self, Key(resource: resource, namespace: namespace, name: name)) { $0.latest }
     }
 
     /// The cached object of kind `T` at `revision`, if the cache holds exactly that version.
     func object<T: APIObject>(_ type: T.Type, resource: String, namespace: String, name: String, revision: Int64) -> T? {
+        cached(T.self, Key(resource: resource, namespace: namespace, name: name)) { $0.revision == revision }
+    }
+
+    private func cached<T: APIObject>(_ type: T.Type, _ key: Key, where usable: (Entry) -> Bool) -> T? {
         guard limit > 0 else { return nil }
         return entries.withLock { entries in
-            guard let entry = entries[Key(resource: resource, namespace: namespace, name: name)], entry.revision == revision else { return nil }
+            guard let entry = entries[key], usable(entry) else { return nil }
             return entry.object as? T
         }
     }

@@ -50,7 +50,7 @@ extension Binder {
         bound.status = status
         guard volume != cachedVolume || bound != claim else { return }
         let (writtenVolume, writtenClaim) = try await cluster.replaceTogether(volume, bound)
-        _ = wrote(writtenVolume)
-        _ = wrote(writtenClaim)
+        wrote(writtenVolume)
+        wrote(writtenClaim)
     }
 }

@@ -17,7 +17,7 @@ extension Binder {
             .first(where: { VolumeMatching.reference($0.spec?.claimRef, names: claim) && !$0.metadata.isBeingDeleted }) {
             if let problem = VolumeMatching.mismatch(reserved, for: claim) {
                 try await markPending(claim)
-                await events.warning(claim, reason: "VolumeMismatch", "Cannot bind to requested volume \"\(reserved.metadata.name ?? "")\": \(problem)")
+                events.warning(claim, reason: "VolumeMismatch", "Cannot bind to requested volume \"\(reserved.metadata.name ?? "")\": \(problem)")
                 return .done
             }
             try await bind(claim, to: reserved, claimChosenByController: true)
@@ -35,7 +35,7 @@ extension Binder {
                     return .done
                 }
                 try await markPending(claim)
-                await events.normal(claim, reason: "WaitForFirstConsumer", "waiting for first consumer to be created before binding")
+                events.normal(claim, reason: "WaitForFirstConsumer", "waiting for first consumer to be created before binding")
                 return .done
             }
             node = informers.nodes.get(ObjectKey(name: selected)) ?? Self.assumedNode(named: selected)
@@ -59,17 +59,17 @@ extension Binder {
                 return .done
             }
             try await markPending(claim)
-            await events.normal(claim, reason: "ExternalProvisioning",
+            events.normal(claim, reason: "ExternalProvisioning",
                                 "Waiting for a volume to be created either by the external provisioner '\(provisioner)' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.")
             return .done
         }
         try await markPending(claim)
         if !className.isEmpty, storageClass == nil {
-            await events.warning(claim, reason: "ProvisioningFailed", "storageclass.storage.k8s.io \"\(className)\" not found")
+            events.warning(claim, reason: "ProvisioningFailed", "storageclass.storage.k8s.io \"\(className)\" not found")
         } else if className.isEmpty {
-            await events.normal(claim, reason: "FailedBinding", "no persistent volumes available for this claim and no storage class is set")
+            events.normal(claim, reason: "FailedBinding", "no persistent volumes available for this claim and no storage class is set")
         } else {
-            await events.normal(claim, reason: "FailedBinding", "no persistent volumes available for this claim and storage class \"\(className)\" has no provisioner")
+            events.normal(claim, reason: "FailedBinding", "no persistent volumes available for this claim and storage class \"\(className)\" has no provisioner")
         }
         return .done
     }
@@ -84,10 +84,10 @@ extension Binder {
         guard let volume else {
             if bindCompleted {
                 try await setPhase(claim, PersistentVolumeClaimPhase.lost)
-                await events.warning(claim, reason: "ClaimLost", "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!")
+                events.warning(claim, reason: "ClaimLost", "Bound claim has lost reference to PersistentVolume. Data on the volume is lost!")
             } else {
                 try await markPending(claim)
-                await events.normal(claim, reason: "FailedBinding", "volume \"\(volumeName)\" requested by the claim does not exist")
+                events.normal(claim, reason: "FailedBinding", "volume \"\(volumeName)\" requested by the claim does not exist")
             }
             return .done
         }
@@ -95,7 +95,7 @@ extension Binder {
             // Pre-bound by the user from the claim side, or the volume's claimRef was cleared: (re)bind.
             if !bindCompleted, let problem = VolumeMatching.mismatch(volume, for: claim) {
                 try await markPending(claim)
-                await events.warning(claim, reason: "VolumeMismatch", "Cannot bind to requested volume \"\(volumeName)\": \(problem)")
+                events.warning(claim, reason: "VolumeMismatch", "Cannot bind to requested volume \"\(volumeName)\": \(problem)")
                 return .done
             }
             if volume.metadata.isBeingDeleted {
@@ -112,10 +112,10 @@ extension Binder {
         }
         if bindCompleted {
             try await setPhase(claim, PersistentVolumeClaimPhase.lost)
-            await events.warning(claim, reason: "ClaimMisbound", "Two claims are bound to the same volume, this one is bound incorrectly")
+            events.warning(claim, reason: "ClaimMisbound", "Two claims are bound to the same volume, this one is bound incorrectly")
         } else {
             try await markPending(claim)
-            await events.warning(claim, reason: "FailedBinding", "volume \"\(volumeName)\" already bound to a different claim.")
+            events.warning(claim, reason: "FailedBinding", "volume \"\(volumeName)\" already bound to a different claim.")
         }
         return .done
     }

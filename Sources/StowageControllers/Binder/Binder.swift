@@ -101,14 +101,13 @@ public final class Binder: Reconciler {
     }
 
     /// Records the revision this binder wrote an object at.
-    func wrote<T: APIObject>(_ object: T) -> T {
+    func wrote<T: APIObject>(_ object: T) {
         let key: StorageObjectKey = T.self == PersistentVolumeClaim.self
             ? .claim(ObjectKey(namespace: object.metadata.namespace ?? "default", name: object.metadata.name ?? ""))
             : .volume(object.metadata.name ?? "")
         if let revision = object.metadata.resourceVersion.flatMap(Int64.init) {
             expectations.withLock { $0[key] = max($0[key] ?? 0, revision) }
         }
-        return object
     }
 
     /// Whether the cached copy (at `resourceVersion`) is at least as new as our last write of it.

@@ -59,13 +59,13 @@ public final class EventRecorder: Sendable {
         for lane in lanes { lane.finish() }
     }
 
-    /// Records a Normal event about `object`.
-    public func normal<T: APIObject>(_ object: T, reason: String, _ message: String) async {
+    /// Records a Normal event about `object` (queued; returns at once).
+    public func normal<T: APIObject>(_ object: T, reason: String, _ message: String) {
         record(object, type: EventType.normal, reason: reason, message)
     }
 
-    /// Records a Warning event about `object`.
-    public func warning<T: APIObject>(_ object: T, reason: String, _ message: String) async {
+    /// Records a Warning event about `object` (queued; returns at once).
+    public func warning<T: APIObject>(_ object: T, reason: String, _ message: String) {
         record(object, type: EventType.warning, reason: reason, message)
     }
 

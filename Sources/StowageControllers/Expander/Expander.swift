@@ -54,7 +54,7 @@ public final class Expander: Reconciler {
               let volume = informers.volumes.get(ObjectKey(name: cached.spec?.volumeName ?? "")),
               let csi = volume.spec?.csi, let driverName = csi.driver, let handle = csi.volumeHandle else { return .done }
         guard let driver = drivers.driver(named: driverName) else {
-            await events.normal(cached, reason: "ExternalExpanding", "waiting for driver \"\(driverName)\" to register to expand the volume")
+            events.normal(cached, reason: "ExternalExpanding", "waiting for driver \"\(driverName)\" to register to expand the volume")
             return .done
         }
         var claim = try await setConditions(cached, [PersistentVolumeClaimConditionType.resizing], allocated: requested)
@@ -67,7 +67,7 @@ public final class Expander: Reconciler {
                 response = try await driver.client.controllerExpandVolume(ControllerExpandVolumeRequest(
                     volumeId: handle, capacityRange: CapacityRange(requiredBytes: requested.value), volumeCapability: capability))
             } catch let error as CSIError {
-                await events.warning(claim, reason: "VolumeResizeFailed", "resize volume \"\(volume.metadata.name ?? "")\" by resizer \"\(driverName)\" failed: rpc error: code = \(error.code.name) desc = \(error.message)")
+                events.warning(claim, reason: "VolumeResizeFailed", "resize volume \"\(volume.metadata.name ?? "")\" by resizer \"\(driverName)\" failed: rpc error: code = \(error.code.name) desc = \(error.message)")
                 throw error
             }
             volumeCapacity = response.capacityBytes > 0 ? Quantity(bytes: response.capacityBytes) : requested
@@ -92,7 +92,7 @@ public final class Expander: Reconciler {
                     volumeId: handle, volumePath: path, capacityRange: CapacityRange(requiredBytes: requested.value),
                     stagingTargetPath: path, volumeCapability: capability))
             } catch let error as CSIError {
-                await events.warning(claim, reason: "FileSystemResizeFailed", "MountVolume.NodeExpandVolume failed for volume \"\(volume.metadata.name ?? "")\": rpc error: code = \(error.code.name) desc = \(error.message)")
+                events.warning(claim, reason: "FileSystemResizeFailed", "MountVolume.NodeExpandVolume failed for volume \"\(volume.metadata.name ?? "")\": rpc error: code = \(error.code.name) desc = \(error.message)")
                 throw error
             }
         }
@@ -101,7 +101,7 @@ public final class Expander: Reconciler {
         done.status?.conditions = nil
         done.status?.allocatedResources = [StorageResourceName.storage: requested]
         _ = try await cluster.updateStatus(done)
-        await events.normal(claim, reason: nodeExpansionRequired ? "FileSystemResizeSuccessful" : "VolumeResizeSuccessful",
+        events.normal(claim, reason: nodeExpansionRequired ? "FileSystemResizeSuccessful" : "VolumeResizeSuccessful",
                             "resize of volume \"\(volume.metadata.name ?? "")\" to \(volumeCapacity) finished")
         return .done
     }

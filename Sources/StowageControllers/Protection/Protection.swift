@@ -37,7 +37,7 @@ public final class Protection: Reconciler {
                   claim.metadata.hasFinalizer(Admission.pvcProtectionFinalizer) else { return .done }
             let users = try await podsUsing(claim)
             if !users.isEmpty {
-                await events.normal(claim, reason: "ClaimInUse",
+                events.normal(claim, reason: "ClaimInUse",
                                     "the claim is being deleted but is in use by pod(s) \(users.joined(separator: ", ")); it is removed once they are gone")
                 return .done
             }

@@ -15,7 +15,7 @@ extension Provisioner {
         }
         let resumedAfterRestart = resumed && started.withLock { !$0.contains(uid) }
         started.withLock { _ = $0.insert(uid) }
-        await events.normal(claim, reason: "Provisioning",
+        events.normal(claim, reason: "Provisioning",
                             "External provisioner is provisioning volume for claim \"\(claim.metadata.namespace ?? "default")/\(claim.metadata.name ?? "")\"")
         let response: CreateVolumeResponse
         do {
@@ -35,10 +35,10 @@ extension Provisioner {
         failures.withLock { _ = $0.removeValue(forKey: uid) }
         try await removeInFlightFinalizer(from: claim)
         if resumedAfterRestart {
-            await events.normal(claim, reason: "ProvisioningSucceeded",
+            events.normal(claim, reason: "ProvisioningSucceeded",
                                 "Successfully provisioned volume \(volumeName): finished the provisioning an earlier run started before it stopped")
         } else {
-            await events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
+            events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
         }
         return .done
     }
@@ -49,7 +49,7 @@ extension Provisioner {
         let uid = claim.metadata.uid ?? ""
         // Nothing was created: let a deletion of the claim go ahead.
         try await removeInFlightFinalizer(from: claim)
-        await events.warning(claim, reason: "ProvisioningFailed",
+        events.warning(claim, reason: "ProvisioningFailed",
                              "failed to provision volume with StorageClass \"\(storageClass.metadata.name ?? "")\": rpc error: code = \(error.code.name) desc = \(error.message)")
         let count = failures.withLock { failures -> Int in
             var failure = failures[uid] ?? ProvisioningFailure(count: 0)
@@ -87,7 +87,7 @@ extension Provisioner {
             try await removeInFlightFinalizer(from: claim)
             return .done
         }
-        await events.normal(claim, reason: "ProvisioningCleanedUp",
+        events.normal(claim, reason: "ProvisioningCleanedUp",
                             "deleted volume \(volumeName): it was created for this claim, which was deleted before the volume was recorded as a PersistentVolume")
         try await removeInFlightFinalizer(from: claim)
         return .done

@@ -82,7 +82,7 @@ public final class Provisioner: Reconciler {
             }
             try await removeInFlightFinalizer(from: claim)
             if existing != nil, started.withLock({ $0.contains(claim.metadata.uid ?? "") }) {
-                await events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
+                events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
             }
             return .done
         }
@@ -93,7 +93,7 @@ public final class Provisioner: Reconciler {
         let selectedNode = claim.metadata.annotation(StorageAnnotation.selectedNode)
         if storageClass.volumeBindingMode == VolumeBindingMode.waitForFirstConsumer, (selectedNode ?? "").isEmpty { return .done }
         guard let driver = drivers.driver(named: driverName) else {
-            await events.normal(claim, reason: "ExternalProvisioning",
+            events.normal(claim, reason: "ExternalProvisioning",
                                 "waiting for driver \"\(driverName)\" to register: no socket in \(drivers.directory) answers as that driver")
             return .done
         }

@@ -57,7 +57,7 @@ public final class Reclaimer: Reconciler {
         }
         guard released, policy == PersistentVolumeReclaimPolicy.delete else { return .done }
         guard volume.spec?.csi != nil else {
-            await events.warning(volume, reason: "VolumeFailedDelete",
+            events.warning(volume, reason: "VolumeFailedDelete",
                                  "error getting deleter volume plugin for volume \"\(name)\": only volumes of a driver (csi) can be deleted; the data stays where it is")
             var failed = volume
             failed.status = PersistentVolumeStatus(phase: PersistentVolumePhase.failed, message: "no driver can delete this volume",
@@ -79,7 +79,7 @@ public final class Reclaimer: Reconciler {
     private func deleteStorage(of volume: PersistentVolume) async throws -> Bool {
         guard let csi = volume.spec?.csi, let driverName = csi.driver, let handle = csi.volumeHandle else { return true }
         guard let driver = drivers.driver(named: driverName) else {
-            await events.normal(volume, reason: "VolumeFailedDelete",
+            events.normal(volume, reason: "VolumeFailedDelete",
                                 "waiting for driver \"\(driverName)\" to register to delete the volume: no socket in \(drivers.directory) answers as that driver")
             return false
         }
@@ -87,7 +87,7 @@ public final class Reclaimer: Reconciler {
             _ = try await driver.client.deleteVolume(DeleteVolumeRequest(volumeId: handle))
             return true
         } catch let error as CSIError {
-            await events.warning(volume, reason: "VolumeFailedDelete", "rpc error: code = \(error.code.name) desc = \(error.message)")
+            events.warning(volume, reason: "VolumeFailedDelete", "rpc error: code = \(error.code.name) desc = \(error.message)")
             throw error
         }
     }
