@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 import StowageAPI
 
-/// Replacing objects: ``Store/update(_:)``, ``Store/updateStatus(_:)`` and ``Store/replaceTogether(_:_:)``.
+/// Replacing objects: ``Store/update(_:)``, ``Store/updateStatus(_:)``, ``Store/replaceTogether(_:_:)`` and
+/// ``Store/createAndReplace(_:_:)``.
 ///
 /// The committer applies writes one after another on the writer connection, so whatever a write does there is
 /// on every writer's critical path. A replace that names the revision it is based on (compare-and-swap) and
@@ -23,6 +24,20 @@ extension Store {
             let (writtenFirst, firstChanges) = try self.apply(firstPlan, db)
             let (writtenSecond, secondChanges) = try self.apply(secondPlan, db)
             return ((writtenFirst, writtenSecond), firstChanges + secondChanges)
+        }
+    }
+
+    /// Creates `created` (as ``create(_:)``) and replaces `replaced` wholly (as ``replaceTogether(_:_:)``) in one
+    /// transaction: both are written or neither. Watchers see the creation first. The provisioner uses it to
+    /// record a new PV and take its in-flight finalizer off the claim in one commit.
+    /// - Throws: ``APIError`` AlreadyExists for `created`; NotFound or Conflict for `replaced` (nothing is written then).
+    public func createAndReplace<A: APIObject, B: APIObject>(_ created: A, _ replaced: B) async throws -> (A, B) {
+        let createPlan = try createPlan(created)
+        let replacePlan = try plan(replaced, operation: "replace", merge: Self.whole)
+        return try await committer.submit { db in
+            let (writtenCreated, createChanges) = try self.apply(createPlan, db)
+            let (writtenReplaced, replaceChanges) = try self.apply(replacePlan, db)
+            return ((writtenCreated, writtenReplaced), createChanges + replaceChanges)
         }
     }
 

@@ -9,6 +9,20 @@ extension Store {
     /// - Throws: ``APIError`` AlreadyExists; Invalid when neither name nor generateName is set; BadRequest when
     ///   a namespaced object has no namespace.
     public func create<T: APIObject>(_ object: T) async throws -> T {
+        let plan = try createPlan(object)
+        return try await committer.submit { db in try self.apply(plan, db) }
+    }
+
+    /// A create ready for the committer: the object with its server-set fields, already encoded.
+    struct CreatePlan<T: APIObject>: Sendable {
+        let object: T
+        let data: Data
+        let namespace: String
+        /// The `generateName` prefix, when the name was generated (a collision draws another).
+        let generateName: String?
+    }
+
+    func createPlan<T: APIObject>(_ object: T) throws -> CreatePlan<T> {
         let resource = T.resource
         var object = object
         if resource.namespaced {
@@ -18,7 +32,6 @@ extension Store {
         } else {
             object.metadata.namespace = nil
         }
-        let namespace = object.metadata.namespace ?? ""
         var generateName: String?
         if (object.metadata.name ?? "").isEmpty {
             guard let prefix = object.metadata.generateName, !prefix.isEmpty else {
@@ -34,32 +47,35 @@ extension Store {
         object.metadata.resourceVersion = nil
         object.metadata.deletionTimestamp = nil
         object.metadata.deletionGracePeriodSeconds = nil
-        let prepared = object
-        let prefix = generateName
-        let encoded = try Self.encodeForStorage(object)
+        return CreatePlan(object: object, data: try Self.encodeForStorage(object),
+                          namespace: object.metadata.namespace ?? "", generateName: generateName)
+    }
+
+    /// One create inside the committer's transaction.
+    func apply<T: APIObject>(_ plan: CreatePlan<T>, _ db: Database) throws -> (T, [ChangeRecord]) {
+        let resource = T.resource
         let key = resource.storageKey
-        return try await committer.submit { db in
-            var object = prepared
-            var data = encoded
-            if let generateName = prefix {
-                var attempts = 0
-                while try Rows.exists(db, resource: key, namespace: namespace, name: object.metadata.name ?? "") {
-                    attempts += 1
-                    guard attempts < 16 else { throw APIError.alreadyExists(resource, object.metadata.name ?? "") }
-                    object.metadata.name = generateName + Self.randomSuffix()
-                    data = try Self.encodeForStorage(object)
-                }
+        let namespace = plan.namespace
+        var object = plan.object
+        var data = plan.data
+        if let generateName = plan.generateName {
+            var attempts = 0
+            while try Rows.exists(db, resource: key, namespace: namespace, name: object.metadata.name ?? "") {
+                attempts += 1
+                guard attempts < 16 else { throw APIError.alreadyExists(resource, object.metadata.name ?? "") }
+                object.metadata.name = generateName + Self.randomSuffix()
+                data = try Self.encodeForStorage(object)
             }
-            let name = object.metadata.name ?? ""
-            let revision = try Rows.appendChange(db, resource: key, namespace: namespace, name: name, type: .added, data: data, previousRevision: 0)
-            guard try Rows.insertObject(db, resource: key, namespace: namespace, name: name, revision: revision, uid: object.metadata.uid ?? "", data: data) else {
-                throw APIError.alreadyExists(resource, name)
-            }
-            object.metadata.resourceVersion = String(revision)
-            let change = ChangeRecord(revision: revision, resource: key, namespace: namespace, name: name, type: .added,
-                                      data: data, previous: nil, previousRevision: 0, object: Self.verified(object, data))
-            return (object, [change])
         }
+        let name = object.metadata.name ?? ""
+        let revision = try Rows.appendChange(db, resource: key, namespace: namespace, name: name, type: .added, data: data, previousRevision: 0)
+        guard try Rows.insertObject(db, resource: key, namespace: namespace, name: name, revision: revision, uid: object.metadata.uid ?? "", data: data) else {
+            throw APIError.alreadyExists(resource, name)
+        }
+        object.metadata.resourceVersion = String(revision)
+        let change = ChangeRecord(revision: revision, resource: key, namespace: namespace, name: name, type: .added,
+                                  data: data, previous: nil, previousRevision: 0, object: Self.verified(object, data))
+        return (object, [change])
     }
 
     /// Replaces an object. Compare-and-swap when `metadata.resourceVersion` is set (``APIError`` Conflict when

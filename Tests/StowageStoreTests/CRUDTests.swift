@@ -157,6 +157,36 @@ struct CRUDTests {
         }
     }
 
+    @Test func createAndReplaceWritesBothOrNeither() async throws {
+        try await withStore { store, _ in
+            let existing = try await store.create(TestWidget("ns", "claim", color: "red"))
+            let revision = try await store.currentRevision()
+
+            // A stale replace: Conflict, and the new object is not created.
+            var stale = existing
+            stale.metadata.resourceVersion = "999"
+            let conflict = await #expect(throws: APIError.self) { try await store.createAndReplace(TestWidget("ns", "volume"), stale) }
+            #expect(conflict?.reason == .conflict)
+            await #expect(throws: APIError.self) { try await store.get(TestWidget.self, ObjectKey(namespace: "ns", name: "volume")) }
+            #expect(try await store.currentRevision() == revision)
+
+            // A name that is taken: AlreadyExists, and the replace is not written.
+            var changed = existing
+            changed.spec?.color = "blue"
+            let taken = await #expect(throws: APIError.self) { try await store.createAndReplace(TestWidget("ns", "claim"), changed) }
+            #expect(taken?.reason == .alreadyExists)
+            #expect(try await store.get(TestWidget.self, ObjectKey(namespace: "ns", name: "claim")) == existing)
+
+            // Both fine: one commit, the creation seen first.
+            let changes = try await store.watch(TestWidget.self, StoreWatchOptions(namespace: "ns", resourceVersion: revision))
+            let (created, replaced) = try await store.createAndReplace(TestWidget("ns", "volume", color: "green"), changed)
+            #expect(created.metadata.uid != nil && created.metadata.resourceVersion == String(revision + 1))
+            #expect(replaced.spec?.color == "blue" && replaced.metadata.resourceVersion == String(revision + 2))
+            let seen = await collect(changes, count: 2)
+            #expect(seen.events.map(\.object) == [created, replaced])
+        }
+    }
+
     @Test func deleteWithoutFinalizersRemovesAndWithPreconditions() async throws {
         try await withStore { store, _ in
             let created = try await store.create(TestWidget("ns", "a"))

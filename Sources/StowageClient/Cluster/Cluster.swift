@@ -40,6 +40,10 @@ public protocol Cluster: Sendable {
 
     /// Whether ``replaceTogether(_:_:)`` is one transaction (both compare-and-swap checks before either write).
     var replacesTogetherAtomically: Bool { get }
+
+    /// Creates `created`, then writes `replaced` wholly. ``LocalCluster`` does it in one transaction (both or
+    /// neither); a remote cluster as a create followed by the writes of ``replaceTogether(_:_:)``.
+    func createAndReplace<A: APIObject, B: APIObject>(_ created: A, _ replaced: B) async throws -> (A, B)
 }
 
 extension Cluster {
@@ -47,6 +51,10 @@ extension Cluster {
 
     public func replaceTogether<A: APIObject, B: APIObject>(_ first: A, _ second: B) async throws -> (A, B) {
         (try await replaceWhole(first), try await replaceWhole(second))
+    }
+
+    public func createAndReplace<A: APIObject, B: APIObject>(_ created: A, _ replaced: B) async throws -> (A, B) {
+        (try await create(created), try await replaceWhole(replaced))
     }
 
     /// `update` (a no-op when nothing but the status changed), then `updateStatus` when the status differs.

@@ -46,14 +46,19 @@ public struct LocalCluster: Cluster {
     }
 
     public func create<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
+        let object = try await admitCreate(object)
+        if options.dryRun { return object }
+        return try await store.create(object)
+    }
+
+    private func admitCreate<T: APIObject>(_ object: T) async throws -> T {
         var object = object
         Admission.normalizeNamespace(&object)
         try await Admission.requireLiveNamespace(of: object, in: self)
         try await Admission.mutateOnCreate(&object, in: self)
         object.applyDefaults()
         try Admission.validate(object)
-        if options.dryRun { return object }
-        return try await store.create(object)
+        return object
     }
 
     public func update<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
@@ -81,6 +86,14 @@ public struct LocalCluster: Cluster {
         let first = try await admitWhole(first)
         let second = try await admitWhole(second)
         return try await store.replaceTogether(first, second)
+    }
+
+    /// `created` through the admission of ``create(_:options:)`` and `replaced` through that of
+    /// ``update(_:options:)``, then one store transaction.
+    public func createAndReplace<A: APIObject, B: APIObject>(_ created: A, _ replaced: B) async throws -> (A, B) {
+        let created = try await admitCreate(created)
+        let replaced = try await admitWhole(replaced)
+        return try await store.createAndReplace(created, replaced)
     }
 
     private func admitWhole<T: APIObject>(_ object: T) async throws -> T {

@@ -5,58 +5,58 @@ import StowageClient
 import Synchronization
 
 /// Records Events through the API, as Kubernetes' event recorder does: an event identical to one this recorder
-/// made before (same object, type, reason and message) increases that event's `count` and `lastTimestamp`
-/// instead of adding another. A failure to record is logged, never thrown: events explain, they do not decide.
+/// made recently (same object, type, reason and message; the last 4,096 are remembered, as client-go's correlator
+/// does) increases that event's `count` and `lastTimestamp` instead of adding another. A failure to record is
+/// logged, never thrown: events explain, they do not decide.
 ///
 /// Recording does not wait for the write (client-go's broadcaster does not either): a controller that records
-/// three events while provisioning a claim would otherwise wait for three more synced commits. Events go to a
-/// few writer lanes, chosen by the event's identity, so identical events are written one after the other (and
-/// counted) while different ones are written side by side; a lane that falls more than ``laneCapacity`` events
-/// behind drops new ones, with a warning. ``finish()`` writes what is queued and stops.
+/// three events while provisioning a claim would otherwise wait for three more synced commits. One writer gathers
+/// what is recorded over ``gathering`` (20 ms), folds identical events together and writes the rest side by side,
+/// so events share a few commits instead of taking one commit each in front of the controllers' own writes (a
+/// synced commit costs the same for one row as for a hundred). More than
+/// ``capacity`` events waiting: new ones are dropped, with a warning. ``finish()`` writes what is queued and stops.
 public final class EventRecorder: Sendable {
-    fileprivate struct Fingerprint: Hashable, Sendable {
+    struct Fingerprint: Hashable, Sendable {
         let uid: String
         let type: String
         let reason: String
         let message: String
     }
 
-    fileprivate struct Pending: Sendable {
+    struct Pending: Sendable {
         let fingerprint: Fingerprint
-        let event: Event
+        var event: Event
     }
 
     private let component: String
     private let logger: Logger
-    private let lanes: [AsyncStream<Pending>.Continuation]
-    private let writers: [Task<Void, Never>]
+    private let queue = EventQueue()
+    private let writer: Task<Void, Never>
     private let dropped = Atomic<Int>(0)
-    private static let laneCount = 4
-    /// Events a lane holds before it drops new ones (client-go's recorder drops too when its queue is full), so a
-    /// burst of thousands of claims cannot grow memory without bound or delay shutdown.
-    static let laneCapacity = 1_000
+    /// Events waiting to be written before new ones are dropped (client-go's recorder drops too when its queue is
+    /// full), so a burst of thousands of claims cannot grow memory without bound or delay shutdown.
+    static let capacity = 4_000
+    /// How long the writer waits after the first event of a batch for more to join it.
+    static let gathering: Duration = .milliseconds(20)
 
     /// - Parameter component: the `source.component` and `reportingComponent` of every event (for example
     ///   `persistentvolume-controller`).
     public init(cluster: any Cluster, component: String, logger: Logger) {
         self.component = component
         self.logger = logger
-        let writer = EventWriter(cluster: cluster, logger: logger)
-        var lanes: [AsyncStream<Pending>.Continuation] = []
-        var writers: [Task<Void, Never>] = []
-        for _ in 0..<Self.laneCount {
-            let (stream, continuation) = AsyncStream<Pending>.makeStream(bufferingPolicy: .bufferingOldest(Self.laneCapacity))
-            lanes.append(continuation)
-            writers.append(Task {
-                for await pending in stream { await writer.write(pending) }
-            })
+        let eventWriter = EventWriter(cluster: cluster, logger: logger)
+        writer = Task { [queue] in
+            while let first = await queue.take() {
+                // Let the events of the next moments join this batch: they are written in a few shared commits
+                // instead of one commit each in front of the controllers' own writes.
+                try? await Task.sleep(for: Self.gathering)
+                await eventWriter.write(first + (queue.takeIfAny() ?? []))
+            }
         }
-        self.lanes = lanes
-        self.writers = writers
     }
 
     deinit {
-        for lane in lanes { lane.finish() }
+        queue.finish()
     }
 
     /// Records a Normal event about `object` (queued; returns at once).
@@ -76,8 +76,7 @@ public final class EventRecorder: Sendable {
         var event = Event(name: Self.eventName(for: object), about: object, type: type, reason: reason,
                           message: message, component: component)
         if !T.resource.namespaced { event.metadata.namespace = "default" }
-        let lane = Int(UInt(bitPattern: fingerprint.hashValue) % UInt(lanes.count))
-        if case .dropped = lanes[lane].yield(Pending(fingerprint: fingerprint, event: event)) {
+        if !queue.push(Pending(fingerprint: fingerprint, event: event), capacity: Self.capacity) {
             let count = dropped.add(1, ordering: .relaxed).newValue
             if count == 1 || count.nonzeroBitCount == 1 {  // the first drop, then at each power of two
                 logger.warning("events dropped: more were recorded than can be written", metadata: [
@@ -86,10 +85,10 @@ public final class EventRecorder: Sendable {
         }
     }
 
-    /// Writes every event queued so far, then stops the writers (later events are dropped).
+    /// Writes every event queued so far, then stops the writer (later events are dropped).
     public func finish() async {
-        for lane in lanes { lane.finish() }
-        for writer in writers { await writer.value }
+        queue.finish()
+        await writer.value
     }
 
     /// `<object name>.<16 hex digits>`, Kubernetes' shape for event names.
@@ -99,42 +98,3 @@ public final class EventRecorder: Sendable {
     }
 }
 
-/// Writes queued events: creates each, or counts it when its identical twin was written before.
-private final class EventWriter: Sendable {
-    private let cluster: any Cluster
-    private let logger: Logger
-    private let recorded = Mutex<[EventRecorder.Fingerprint: ObjectKey]>([:])
-
-    init(cluster: any Cluster, logger: Logger) {
-        self.cluster = cluster
-        self.logger = logger
-    }
-
-    func write(_ pending: EventRecorder.Pending) async {
-        do {
-            if let existing = recorded.withLock({ $0[pending.fingerprint] }), try await count(existing) {
-                return
-            }
-            let created = try await cluster.create(pending.event)
-            recorded.withLock { $0[pending.fingerprint] = ObjectKey(namespace: created.metadata.namespace, name: created.metadata.name ?? "") }
-        } catch {
-            logger.warning("could not record event", metadata: [
-                "reason": "\(pending.event.reason ?? "")", "object": "\(pending.event.involvedObject?.name ?? "")", "error": "\(error)"])
-        }
-    }
-
-    /// Adds one to a recorded event's count; false when it is gone (expired or deleted by a user).
-    private func count(_ key: ObjectKey) async throws -> Bool {
-        guard var event = try await cluster.getIfPresent(Event.self, key) else { return false }
-        event.count = (event.count ?? 1) + 1
-        event.lastTimestamp = .now()
-        do {
-            _ = try await cluster.update(event)
-        } catch let error as APIError where error.reason == .notFound {
-            return false
-        } catch let error as APIError where error.reason == .conflict {
-            return try await count(key)
-        }
-        return true
-    }
-}

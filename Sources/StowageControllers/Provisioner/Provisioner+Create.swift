@@ -27,13 +27,8 @@ extension Provisioner {
             return try await failed(claim, class: storageClass, error: CSIError(.internal, "the driver answered CreateVolume without a volume id"))
         }
         let record = Self.persistentVolume(named: volumeName, for: claim, class: storageClass, driver: driver.name, volume: volume)
-        do {
-            _ = try await cluster.create(record)
-        } catch let error as APIError where error.reason == .alreadyExists {
-            // Recorded by an earlier attempt whose answer we did not see.
-        }
+        try await save(record, for: claim)
         failures.withLock { _ = $0.removeValue(forKey: uid) }
-        try await removeInFlightFinalizer(from: claim)
         if resumedAfterRestart {
             events.normal(claim, reason: "ProvisioningSucceeded",
                                 "Successfully provisioned volume \(volumeName): finished the provisioning an earlier run started before it stopped")
@@ -41,6 +36,38 @@ extension Provisioner {
             events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
         }
         return .done
+    }
+
+    /// Records the PV and takes the in-flight finalizer off the claim: one commit where the cluster can, so the
+    /// binder, woken by the new PV, finds the claim as it will stay and binds it at the first attempt. Re-reads
+    /// the claim and retries when another writer changed it meanwhile.
+    private func save(_ volume: PersistentVolume, for claim: PersistentVolumeClaim) async throws {
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard var fresh = try await cluster.getIfPresent(PersistentVolumeClaim.self, claim.key),
+                  fresh.metadata.uid == claim.metadata.uid,
+                  fresh.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) else {
+                do {
+                    _ = try await cluster.create(volume)
+                } catch let error as APIError where error.reason == .alreadyExists {
+                    // Recorded by an earlier attempt whose answer we did not see.
+                }
+                return
+            }
+            fresh.metadata.finalizers?.removeAll { $0 == ProvisioningFinalizer.volumeInFlight }
+            do {
+                _ = try await cluster.createAndReplace(volume, fresh)
+                return
+            } catch let error as APIError where error.reason == .alreadyExists {
+                // Recorded by an earlier attempt whose answer we did not see (or, over HTTP, by this one before
+                // its claim write raced another writer).
+                try await removeInFlightFinalizer(from: claim)
+                return
+            } catch let error as APIError where error.reason == .conflict && attempt < 10 {
+                continue
+            }
+        }
     }
 
     /// Records a failed `CreateVolume`: an event with the driver's words, then backoff, a wait for a change

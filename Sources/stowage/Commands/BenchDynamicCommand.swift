@@ -15,6 +15,7 @@ struct BenchDynamicCommand: AsyncParsableCommand {
     @Option(help: "hostpath or loop.") var driver = "hostpath"
     @Option(help: "Claims created at once.") var claims = 1_000
     @Option(help: "Claims created one at a time for the latency figure (0 skips).") var sequential = 100
+    @Option(help: "Print the writes behind the first N one-at-a-time claims, in ms from each create.") var timeline = 0
     @Option(help: "Size of each claim.") var size = "64Mi"
     @Option(help: "For loop: Filesystem (mkfs happens at stage, not here) or Block.") var volumeMode = "Filesystem"
 
@@ -63,13 +64,17 @@ struct BenchDynamicCommand: AsyncParsableCommand {
         print(String(format: "dynamic provisioning (%@, %@ %@): %d claims created at once, all Bound in %.3f s",
                      driver, size, volumeMode, claims, Self.seconds(burst)))
 
+        let writes = try await WriteTimeline(cluster: cluster)
         var latencies: [Duration] = []
         for index in 0..<sequential {
             let begin = ContinuousClock.now
+            writes.start(at: begin)
             _ = try await cluster.create(PersistentVolumeClaim(name: "one-\(index)", request: request, storageClassName: "bench", volumeMode: mode))
             await bound.wait(forName: "one-\(index)")
             latencies.append(ContinuousClock.now - begin)
+            if index < timeline { print("one-\(index): " + writes.lines().joined(separator: ", ")) }
         }
+        writes.stop()
         if !latencies.isEmpty {
             latencies.sort()
             print(String(format: "claim create → Bound, one at a time (%d): p50 %.2f ms, p99 %.2f ms", sequential,
