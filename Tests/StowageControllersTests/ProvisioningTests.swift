@@ -35,13 +35,14 @@ struct ProvisioningTests {
             #expect(volume.metadata.hasFinalizer(ProvisioningFinalizer.deleteStorage))
             let affinity = volume.spec?.nodeAffinity?.required?.nodeSelectorTerms?.first?.matchExpressions?.first
             #expect(affinity?.key == "topology.stowage.dev/node" && affinity?.values == ["test-node"])
-            // The binder may bind the claim a moment before the provisioner drops its in-flight finalizer.
+            // The in-flight finalizer goes in the commit that records the PV, which may be seen just before the bind.
             try await cluster.waitFor(PersistentVolumeClaim.self, "default/data") {
                 !$0.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight)
             }
             let directory = Self.volumeDirectory(cluster, volume.spec?.csi?.volumeHandle ?? "")
             #expect(FileManager.default.fileExists(atPath: directory), "the driver made \(directory)")
-            try await cluster.waitForEvent(about: PersistentVolumeClaim.self, "default/data", reason: "ProvisioningSucceeded")
+            let succeeded = try await cluster.waitForEvent(about: PersistentVolumeClaim.self, "default/data", reason: "ProvisioningSucceeded")
+            #expect(succeeded.message == "Successfully provisioned volume \(volumeName)")
 
             try await cluster.cluster.delete(PersistentVolumeClaim.self, ObjectKey("default/data"))
             try await cluster.waitForDeletion(PersistentVolume.self, volumeName)

@@ -55,6 +55,11 @@ extension Binder {
             if claim.metadata.annotation(StorageAnnotation.storageProvisioner) != provisioner {
                 var updated = claim
                 updated.metadata.annotations = (claim.metadata.annotations ?? [:]).merging([StorageAnnotation.storageProvisioner: provisioner]) { $1 }
+                if let handOver, let uid = claim.metadata.uid, !claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight),
+                   handOver.accepts(provisioner: provisioner, selectedNode: claim.metadata.annotation(StorageAnnotation.selectedNode)) {
+                    updated.metadata.finalizers = (claim.metadata.finalizers ?? []) + [ProvisioningFinalizer.volumeInFlight]
+                    handOver.handOver(uid)
+                }
                 _ = try await cluster.update(updated)
                 return .done
             }

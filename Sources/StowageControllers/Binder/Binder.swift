@@ -33,11 +33,16 @@ public final class Binder: Reconciler {
     /// only redo the write and lose a conflict.
     private let expectations = Mutex<[StorageObjectKey: Int64]>([:])
     private let logger: Logger
+    /// Set when the provisioner runs in this process: claims it can provision get its in-flight finalizer in the
+    /// binder's write that hands them over.
+    let handOver: ProvisioningHandOver?
 
-    public init(cluster: any Cluster, informers: SharedInformers, events: EventRecorder, logger: Logger) {
+    public init(cluster: any Cluster, informers: SharedInformers, events: EventRecorder, handOver: ProvisioningHandOver? = nil,
+                logger: Logger) {
         self.cluster = cluster
         self.informers = informers
         self.events = events
+        self.handOver = handOver
         self.logger = logger
     }
 

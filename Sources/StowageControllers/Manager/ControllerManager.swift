@@ -50,15 +50,17 @@ public final class ControllerManager: Sendable {
         let selection = options.selection
         let workers = options.workers
         var loops: [@Sendable () async -> Void] = []
+        let handOver = selection.isEnabled("binder") && selection.isEnabled("provisioner") ? ProvisioningHandOver(drivers: drivers) : nil
         if selection.isEnabled("binder") {
-            let binder = Binder(cluster: cluster, informers: informers, events: recorder("persistentvolume-controller"), logger: logger)
+            let binder = Binder(cluster: cluster, informers: informers, events: recorder("persistentvolume-controller"),
+                                handOver: handOver, logger: logger)
             let loop = ReconcileLoop(binder, workers: workers, logger: logger)
             binder.register(with: loop)
             loops.append { await loop.run() }
         }
         if selection.isEnabled("provisioner") {
             let provisioner = Provisioner(cluster: cluster, informers: informers, drivers: drivers,
-                                          events: recorder("stowage-provisioner"))
+                                          events: recorder("stowage-provisioner"), handOver: handOver)
             let loop = ReconcileLoop(provisioner, workers: workers, logger: logger)
             provisioner.register(with: loop)
             loops.append { await loop.run() }

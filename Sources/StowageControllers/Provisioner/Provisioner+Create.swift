@@ -13,7 +13,7 @@ extension Provisioner {
             claim.metadata.finalizers = (claim.metadata.finalizers ?? []) + [ProvisioningFinalizer.volumeInFlight]
             claim = try await cluster.update(claim)
         }
-        let resumedAfterRestart = resumed && started.withLock { !$0.contains(uid) }
+        let resumedAfterRestart = resumed && started.withLock { !$0.contains(uid) } && handOver?.wasHandedOver(uid) != true
         started.withLock { _ = $0.insert(uid) }
         events.normal(claim, reason: "Provisioning",
                             "External provisioner is provisioning volume for claim \"\(claim.metadata.namespace ?? "default")/\(claim.metadata.name ?? "")\"")

@@ -30,17 +30,21 @@ public final class Provisioner: Reconciler {
     /// Claims this process has started provisioning (an in-flight finalizer found on any other claim was left by
     /// an earlier process).
     let started = Mutex<Set<String>>([])
+    /// Claims whose in-flight finalizer this process's binder put on (nil: no binder in this process).
+    let handOver: ProvisioningHandOver?
 
     struct ProvisioningFailure {
         var count: Int
         var finalFor: String?
     }
 
-    public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder) {
+    public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder,
+                handOver: ProvisioningHandOver? = nil) {
         self.cluster = cluster
         self.informers = informers
         self.drivers = drivers
         self.events = events
+        self.handOver = handOver
     }
 
     /// Connects informers and the driver directory to `loop`.
@@ -51,6 +55,7 @@ public final class Provisioner: Reconciler {
                 // Nothing more will happen to this claim: forget what was kept about it.
                 self.failures.withLock { _ = $0.removeValue(forKey: uid) }
                 self.started.withLock { _ = $0.remove(uid) }
+                self.handOver?.forget(uid)
             }
             if claim.metadata.annotation(StorageAnnotation.storageProvisioner) != nil
                 || claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) {
@@ -78,6 +83,11 @@ public final class Provisioner: Reconciler {
         if claim.metadata.isBeingDeleted || !(claim.spec?.volumeName ?? "").isEmpty || existing != nil {
             guard inFlight else { return .done }
             if existing == nil, claim.metadata.isBeingDeleted {
+                if let uid = claim.metadata.uid, handOver?.wasHandedOver(uid) == true, !started.withLock({ $0.contains(uid) }) {
+                    // Handed over by this process's binder and never sent to the driver: nothing to delete.
+                    try await removeInFlightFinalizer(from: claim)
+                    return .done
+                }
                 return try await deleteOrphan(of: claim, volumeName: volumeName)
             }
             try await removeInFlightFinalizer(from: claim)
