@@ -103,7 +103,7 @@ let package = Package(
             exclude: ["README.md"]
         ),
         // The built-in drivers: each depends on the driver SDK and the Linux wrappers only.
-        .executableTarget(name: "HostPathDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/hostpath", exclude: ["README.md", "run-sanity.sh"]),
+        .executableTarget(name: "HostPathDriver", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "StowageCSI", "StowageLinux"], path: "drivers/hostpath", exclude: ["README.md", "run-sanity.sh"]),
         .executableTarget(name: "EmptyDirDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/emptydir", exclude: ["README.md", "run-sanity.sh"]),
         .executableTarget(name: "LoopDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/loop", exclude: ["README.md", "run-sanity.sh", "bench.sh"]),
         // The control loops: binder, provisioner, reclaimer, protection; they see the world through a Cluster and

@@ -134,6 +134,35 @@ struct HostPathDriverTests {
         }
     }
 
+    @Test func volumeRecordsOfEarlierVersionsMoveIntoTheDatabase() async throws {
+        try await withDriver("hostpath") { driver in
+            // What a driver before the database left: one JSON file per volume next to the base directory.
+            let legacy = "\(driver.stateDirectory)/volumes"
+            try FileManager.default.createDirectory(atPath: "\(legacy)/hostpath/pvc-legacy", withIntermediateDirectories: true)
+            try Data("keep".utf8).write(to: URL(fileURLWithPath: "\(legacy)/hostpath/pvc-legacy/data"))
+            try Data(#"{"accessModes":["SINGLE_NODE_WRITER"],"capacityBytes":33554432,"name":"pvc-legacy","parameters":{},"sizeNotEnforcedReason":"no quota"}"#.utf8)
+                .write(to: URL(fileURLWithPath: "\(legacy)/pvc-legacy.json"))
+            let fresh = try await Self.create(driver, "pvc-fresh")
+
+            try await driver.restart()
+            let listed = try await driver.rpc.listVolumes(ListVolumesRequest()).entries.compactMap(\.volume)
+            #expect(listed.map(\.volumeId).sorted() == ["pvc-fresh", "pvc-legacy"])
+            #expect(listed.first { $0.volumeId == "pvc-legacy" }?.capacityBytes == 32 << 20)
+            #expect(!FileManager.default.fileExists(atPath: "\(legacy)/pvc-legacy.json"), "the file is gone once its row is committed")
+            let header = try #require(FileManager.default.contents(atPath: "\(driver.stateDirectory)/hostpath.db")).prefix(20)
+            #expect(header.count == 20 && header[18] == 2 && header[19] == 2, "the database is in write-ahead-log mode")
+
+            // The moved volume is a volume like any other: published with its data, then deleted.
+            let target = try driver.newTarget("legacy")
+            try await Self.publish(driver, try #require(listed.first { $0.volumeId == "pvc-legacy" }), at: target)
+            #expect(try String(contentsOfFile: "\(target)/data", encoding: .utf8) == "keep")
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: "pvc-legacy", targetPath: target))
+            for id in ["pvc-legacy", fresh.volumeId] { _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: id)) }
+            try await driver.restart()
+            #expect(try await driver.rpc.listVolumes(ListVolumesRequest()).entries.isEmpty, "deletions are durable too")
+        }
+    }
+
     @Test func passesTheSanitySuiteWithRestarts() async throws {
         try await withDriver("hostpath") { driver in
             var configuration = SanityConfiguration(endpoint: driver.endpoint)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import StowageCSI
 import StowageLinux
 
@@ -29,15 +30,21 @@ final class HostPathDriver: Driver, @unchecked Sendable {
     /// Project quotas of the base directory's filesystem, or why there are none.
     let quota: Result<ProjectQuota, ProjectQuota.Unsupported>
     private let lock = NSLock()
-    var volumes: DurableRecordDirectory<VolumeRecord>
+    /// The driver's database (`<state-dir>/hostpath.db`), which holds the volume records.
+    let database: DatabaseQueue
+    var volumes: RecordTable<VolumeRecord>
     var published: DurableRecordDirectory<PublishRecord>
 
     init(_ configuration: HostPathConfiguration) throws {
         self.configuration = configuration
         try FileManager.default.createDirectory(atPath: configuration.baseDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o711])
-        volumes = try DurableRecordDirectory(directory: "\(configuration.stateDirectory)/volumes", key: \.name,
-                                      fileName: { "\($0).json" })
+        try FileManager.default.createDirectory(atPath: configuration.stateDirectory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        database = try RecordDatabase.open("\(configuration.stateDirectory)/hostpath.db")
+        // Earlier versions kept one file per volume in <state-dir>/volumes: moved into the database at start.
+        volumes = try RecordTable(database: database, table: "volumes", key: \.name,
+                                  importing: ("\(configuration.stateDirectory)/volumes", { "\($0).json" }))
         // Publish records describe bind mounts, which a reboot removes: they need to survive a crash of this
         // process (the mounts stay), not a power loss, so they are written without fsync.
         published = try DurableRecordDirectory(directory: "\(configuration.stateDirectory)/published", key: \.targetPath,
