@@ -9,17 +9,18 @@ enum RecordDatabase {
         let existed = FileManager.default.fileExists(atPath: path)
         let queue = try DatabaseQueue(path: path)
         if !existed { chmod(path, 0o600) }
-        try queue.writeWithoutTransaction { db in
+        let level = try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             // Every commit syncs the log: an acknowledged CreateVolume survives a power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            return try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+        }
+        // Read back, because a library that sets its own level after ours would silently undo it (GRDB's
+        // DatabasePool does, which is why the store sets its level last).
+        guard level == 2 else {
+            throw LinuxError(call: "PRAGMA synchronous", path: path, detail: "SQLite reports level \(level), not FULL (2)")
         }
         return queue
-    }
-
-    /// SQLite's `synchronous` level on `queue` (2 is FULL).
-    static func synchronousLevel(_ queue: DatabaseQueue) throws -> Int {
-        try queue.read { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 }
 
