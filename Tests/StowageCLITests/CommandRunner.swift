@@ -3,7 +3,7 @@ import Testing
 
 /// Runs the built `stowage` executable (next to the test bundle) with a private state directory.
 struct CommandRunner {
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
@@ -37,13 +37,17 @@ struct CommandRunner {
         return path
     }
 
-    /// Runs `stowage <arguments> --state-dir <private dir>` and waits for it.
-    func run(_ arguments: [String]) throws -> Result {
+    /// Runs `stowage <arguments> --state-dir <private dir>` and waits for it, on a thread of its own: the
+    /// cooperative pool has one thread per core, and a test holding one for seconds starves every other test.
+    func run(_ arguments: [String]) async throws -> Result {
         let process = try start(arguments)
-        let stdout = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-        let stderr = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return try await onOwnThread {
+            let stdout = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            let stderr = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                          stderr: String(decoding: stderr, as: UTF8.self))
+        }
     }
 
     /// Starts `stowage <arguments> --state-dir <private dir>` without waiting.
@@ -71,6 +75,11 @@ struct CommandRunner {
 
 /// Runs blocking work (waiting for a process, polling a socket with usleep) on a thread of its own, so an async
 /// test never holds one of the few threads of Swift's cooperative pool that every other test needs.
+/// Waits for `process` to exit without holding a thread of the cooperative pool.
+func waitForExit(_ process: Process) async {
+    _ = try? await onOwnThread { process.waitUntilExit() }
+}
+
 func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
         Thread {

@@ -57,24 +57,24 @@ struct KubectlAcceptanceTests {
                 image: registry.k8s.io/nginx-slim:0.8
         """
 
-    @Test func kubectlWorksAgainstStowage() throws {
+    @Test func kubectlWorksAgainstStowage() async throws {
         let runner = try CommandRunner.make()
         defer { runner.remove() }
-        let server = try ServerProcess(runner: runner)
+        let server = try await onOwnThread { try ServerProcess(runner: runner) }
         defer { server.stop() }
-        func kubectl(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandRunner.Result {
-            let result = try server.kubectl(arguments, stdin: stdin, environment: environment)
+        func kubectl(_ arguments: String..., stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
+            let result = try await server.kubectl(arguments, stdin: stdin, environment: environment)
             return result
         }
 
-        let resources = try kubectl("api-resources")
+        let resources = try await kubectl("api-resources")
         #expect(resources.status == 0, "\(resources.stderr)")
         for line in ["persistentvolumeclaims", "pvc", "storageclasses", "sc", "statefulsets", "sts", "csidrivers"] {
             #expect(resources.stdout.contains(line), "api-resources lists \(line)")
         }
 
         let file = try runner.file("storage.yaml", Self.manifest)
-        let created = try kubectl("apply", "-f", file)
+        let created = try await kubectl("apply", "-f", file)
         #expect(created.status == 0, "\(created.stderr)")
         #expect(created.stdout == """
             storageclass.storage.k8s.io/fast created
@@ -82,14 +82,14 @@ struct KubectlAcceptanceTests {
             persistentvolumeclaim/data created
 
             """)
-        let again = try kubectl("apply", "-f", file)
+        let again = try await kubectl("apply", "-f", file)
         #expect(again.stdout.contains("persistentvolumeclaim/data unchanged"), "\(again.stdout)\(again.stderr)")
         let edited = try runner.file("storage.yaml", Self.manifest.replacingOccurrences(of: "labels: {app: web}", with: "labels: {app: web, tier: gold}"))
-        let configured = try kubectl("apply", "-f", edited)
+        let configured = try await kubectl("apply", "-f", edited)
         #expect(configured.stdout.contains("persistentvolumeclaim/data configured"), "\(configured.stdout)\(configured.stderr)")
         #expect(configured.stdout.contains("storageclass.storage.k8s.io/fast unchanged"))
 
-        let tables = try kubectl("get", "sc,pv,pvc")
+        let tables = try await kubectl("get", "sc,pv,pvc")
         #expect(tables.status == 0, "\(tables.stderr)")
         #expect(tables.stdout.contains("PROVISIONER"))
         #expect(tables.stdout.contains("RECLAIMPOLICY"))
@@ -101,51 +101,51 @@ struct KubectlAcceptanceTests {
         // A watch sees another client's change; kubectl wait returns when the status is set.
         let watch = try server.startKubectl(["get", "pvc", "data", "-w"])
         let waiter = try server.startKubectl(["wait", "--for=jsonpath={.status.phase}=Bound", "pvc/data", "--timeout=30s"])
-        let statusPatch = try kubectl("patch", "pvc", "data", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Bound"}}"#)
+        let statusPatch = try await kubectl("patch", "pvc", "data", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Bound"}}"#)
         #expect(statusPatch.status == 0, "\(statusPatch.stderr)")
-        waiter.waitUntilExit()
+        await waitForExit(waiter)
         let waited = String(decoding: (waiter.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(waiter.terminationStatus == 0)
         #expect(waited == "persistentvolumeclaim/data condition met\n")
-        let streamed = try Self.readUntil(watch, contains: "Bound", seconds: 30)
+        let streamed = try await Self.readUntil(watch, contains: "Bound", seconds: 30)
         #expect(streamed.contains("Bound"), "kubectl get -w printed: \(streamed)")
         watch.terminate()
 
-        let described = try kubectl("describe", "pvc", "data")
+        let described = try await kubectl("describe", "pvc", "data")
         #expect(described.status == 0, "\(described.stderr)")
         #expect(described.stdout.contains("Name:"))
         #expect(described.stdout.contains("StorageClass:"))
 
-        #expect(try kubectl("label", "pvc", "data", "owner=team-a").stdout == "persistentvolumeclaim/data labeled\n")
-        #expect(try kubectl("annotate", "pvc", "data", "note=hello").stdout == "persistentvolumeclaim/data annotated\n")
-        #expect(try kubectl("patch", "pvc", "data", "--type", "merge", "-p", #"{"metadata":{"labels":{"patched":"merge"}}}"#).stdout
+        #expect(try await kubectl("label", "pvc", "data", "owner=team-a").stdout == "persistentvolumeclaim/data labeled\n")
+        #expect(try await kubectl("annotate", "pvc", "data", "note=hello").stdout == "persistentvolumeclaim/data annotated\n")
+        #expect(try await kubectl("patch", "pvc", "data", "--type", "merge", "-p", #"{"metadata":{"labels":{"patched":"merge"}}}"#).stdout
                 == "persistentvolumeclaim/data patched\n")
-        #expect(try kubectl("patch", "pvc", "data", "--type", "json", "-p", #"[{"op":"add","path":"/metadata/labels/json","value":"yes"}]"#).stdout
+        #expect(try await kubectl("patch", "pvc", "data", "--type", "json", "-p", #"[{"op":"add","path":"/metadata/labels/json","value":"yes"}]"#).stdout
                 == "persistentvolumeclaim/data patched\n")
-        let labels = try kubectl("get", "pvc", "data", "-o", "jsonpath={.metadata.labels}")
+        let labels = try await kubectl("get", "pvc", "data", "-o", "jsonpath={.metadata.labels}")
         for label in ["\"owner\":\"team-a\"", "\"patched\":\"merge\"", "\"json\":\"yes\""] {
             #expect(labels.stdout.contains(label), "labels: \(labels.stdout)")
         }
 
         let editor = try runner.file("editor.sh", "#!/bin/sh\nsed -i 's/owner: team-a/owner: team-b/' \"$1\"\n")
         chmod(editor, 0o755)
-        let edit = try kubectl("edit", "pvc", "data", environment: ["EDITOR": editor, "KUBE_EDITOR": editor])
+        let edit = try await kubectl("edit", "pvc", "data", environment: ["EDITOR": editor, "KUBE_EDITOR": editor])
         #expect(edit.stdout == "persistentvolumeclaim/data edited\n", "\(edit.stdout)\(edit.stderr)")
-        #expect(try kubectl("get", "pvc", "data", "-o", "jsonpath={.metadata.labels.owner}").stdout == "team-b")
+        #expect(try await kubectl("get", "pvc", "data", "-o", "jsonpath={.metadata.labels.owner}").stdout == "team-b")
 
-        let sts = try kubectl("apply", "-f", "-", stdin: Self.statefulSet)
+        let sts = try await kubectl("apply", "-f", "-", stdin: Self.statefulSet)
         #expect(sts.stdout == "statefulset.apps/web created\n", "\(sts.stderr)")
-        #expect(try kubectl("scale", "statefulset", "web", "--replicas=3").stdout == "statefulset.apps/web scaled\n")
-        #expect(try kubectl("get", "sts", "web", "-o", "jsonpath={.spec.replicas}").stdout == "3")
+        #expect(try await kubectl("scale", "statefulset", "web", "--replicas=3").stdout == "statefulset.apps/web scaled\n")
+        #expect(try await kubectl("get", "sts", "web", "-o", "jsonpath={.spec.replicas}").stdout == "3")
 
-        let explained = try kubectl("explain", "pvc.spec.resources")
+        let explained = try await kubectl("explain", "pvc.spec.resources")
         #expect(explained.status == 0, "\(explained.stderr)")
         #expect(explained.stdout.contains("requests"))
 
         // A stale update is refused with 409.
-        let stale = try kubectl("get", "pvc", "data", "-o", "yaml").stdout
-        _ = try kubectl("label", "pvc", "data", "bump=1")
-        let replaced = try kubectl("replace", "-f", "-", stdin: stale)
+        let stale = try await kubectl("get", "pvc", "data", "-o", "yaml").stdout
+        _ = try await kubectl("label", "pvc", "data", "bump=1")
+        let replaced = try await kubectl("replace", "-f", "-", stdin: stale)
         #expect(replaced.status != 0)
         #expect(replaced.stderr.contains("the object has been modified"), "\(replaced.stderr)")
 
@@ -158,7 +158,7 @@ struct KubectlAcceptanceTests {
             contexts: [{name: s, context: {cluster: s, user: nobody}}]
             current-context: s
             """)
-        let refused = try kubectl("get", "pvc", environment: ["KUBECONFIG": anonymous])
+        let refused = try await kubectl("get", "pvc", environment: ["KUBECONFIG": anonymous])
         #expect(refused.status != 0)
         #expect(refused.stderr.contains("Unauthorized"), "\(refused.stderr)")
         // A client certificate signed by the server's CA authenticates too.
@@ -171,10 +171,10 @@ struct KubectlAcceptanceTests {
             contexts: [{name: s, context: {cluster: s, user: admin}}]
             current-context: s
             """)
-        let withCertificate = try kubectl("get", "pvc", "data", "-o", "name", environment: ["KUBECONFIG": certificateConfig])
+        let withCertificate = try await kubectl("get", "pvc", "data", "-o", "name", environment: ["KUBECONFIG": certificateConfig])
         #expect(withCertificate.stdout == "persistentvolumeclaim/data\n", "\(withCertificate.stderr)")
 
-        let plain = try kubectl("get", "pvc", "--server", "http://127.0.0.1:\(server.port)", "--request-timeout=5s")
+        let plain = try await kubectl("get", "pvc", "--server", "http://127.0.0.1:\(server.port)", "--request-timeout=5s")
         #expect(plain.status != 0)
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
             let curl = Process()
@@ -183,18 +183,22 @@ struct KubectlAcceptanceTests {
             let output = Pipe()
             curl.standardOutput = output
             try curl.run()
-            curl.waitUntilExit()
+            await waitForExit(curl)
             #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "401", "a request without a token is refused")
         }
 
-        let deleted = try kubectl("delete", "-f", file, "--wait=false")
+        let deleted = try await kubectl("delete", "-f", file, "--wait=false")
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(deleted.stdout.contains("persistentvolumeclaim \"data\" deleted"))
         #expect(deleted.stdout.contains("storageclass.storage.k8s.io \"fast\" deleted"))
     }
 
     /// Reads a running process's stdout until it contains `text` or the deadline passes.
-    static func readUntil(_ process: Process, contains text: String, seconds: Double) throws -> String {
+    static func readUntil(_ process: Process, contains text: String, seconds: Double) async throws -> String {
+        try await onOwnThread { readUntilBlocking(process, contains: text, seconds: seconds) }
+    }
+
+    private static func readUntilBlocking(_ process: Process, contains text: String, seconds: Double) -> String {
         let handle = (process.standardOutput as! Pipe).fileHandleForReading
         let flags = fcntl(handle.fileDescriptor, F_GETFL)
         _ = fcntl(handle.fileDescriptor, F_SETFL, flags | O_NONBLOCK)

@@ -48,13 +48,16 @@ final class ServerProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     }
 
-    /// Runs kubectl against this server (KUBECONFIG set) and waits for it.
-    func kubectl(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> CommandRunner.Result {
+    /// Runs kubectl against this server (KUBECONFIG set) and waits for it, on a thread of its own.
+    func kubectl(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
         let process = try startKubectl(arguments, environment: environment, stdin: stdin)
-        let stdout = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-        let stderr = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        return try await onOwnThread {
+            let stdout = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            let stderr = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                         stderr: String(decoding: stderr, as: UTF8.self))
+        }
     }
 
     func startKubectl(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Process {

@@ -4,18 +4,18 @@ import Testing
 extension CLITests {
 @Suite("stowage up", .enabled(if: CommandRunner.executable != nil, "the stowage executable is not built; run `swift build` first"))
 struct UpTests {
-    @Test func upOnceAppliesAndPrintsTheObjects() throws {
+    @Test func upOnceAppliesAndPrintsTheObjects() async throws {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
         let path = try cli.file("claims.yaml", ApplyGetTests.claims)
-        let result = try cli.run(["up", "--once", "-f", path])
+        let result = try await cli.run(["up", "--once", "-f", path])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("persistentvolumeclaim/data created"))
         #expect(result.stdout.contains("NAMESPACE   NAME   STATUS"))
         #expect(result.stdout.contains("fast   hostpath.stowage.dev   Delete"))
     }
 
-    @Test func aRunningUpServesTheAPIToOtherCommands() throws {
+    @Test func aRunningUpServesTheAPIToOtherCommands() async throws {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
         let path = try cli.file("claims.yaml", ApplyGetTests.claims)
@@ -33,11 +33,11 @@ struct UpTests {
             seen += String(decoding: chunk, as: UTF8.self)
         }
         #expect(seen.contains("watching for changes"), "up did not start: \(seen)")
-        let second = try cli.run(["get", "pvc", "-o", "name"])
+        let second = try await cli.run(["get", "pvc", "-o", "name"])
         #expect(second.status == 0, "\(second.stderr)")
         #expect(second.stdout == "persistentvolumeclaim/data\n")
         // The state directory stays owned by the running up: a second server refuses to start, naming its pid.
-        let server = try cli.run(["serve", "--listen-address", "127.0.0.1:0"])
+        let server = try await cli.run(["serve", "--listen-address", "127.0.0.1:0"])
         #expect(server.status != 0)
         #expect(server.stderr.contains("is in use by another stowage process (pid \(up.processIdentifier))"), "\(server.stderr)")
     }
