@@ -7,6 +7,25 @@ import StowageJSON
 
 @Suite("Informer")
 struct InformerTests {
+    @Test func waitingForSyncEndsWhenTheWaiterIsCancelled() async throws {
+        let temporary = try await TemporaryCluster.make()
+        defer { temporary.discard() }
+        // Never run, so never synced: a waiter returns only because it is cancelled.
+        let informer = Informer<Namespace>(cluster: temporary.cluster)
+        let waiter = Task { await informer.waitForSync(); return informer.hasSynced }
+        try await Task.sleep(for: .milliseconds(20))
+        waiter.cancel()
+        #expect(await waiter.value == false)
+
+        // A waiter cancelled before it waits returns at once; one that waits for a running informer sees it synced.
+        let early = Task { withUnsafeCurrentTask { $0?.cancel() }; await informer.waitForSync() }
+        await early.value
+        let running = Task { await informer.run() }
+        defer { running.cancel() }
+        await informer.waitForSync()
+        #expect(informer.hasSynced)
+    }
+
     @Test func listsThenFollowsChangesIntoAnIndexedCache() async throws {
         let temporary = try await TemporaryCluster.make()
         defer { temporary.discard() }

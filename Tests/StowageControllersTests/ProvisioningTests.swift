@@ -98,6 +98,42 @@ struct ProvisioningTests {
         }
     }
 
+    @Test("controllers started on a backlog bind a claim to a matching volume instead of provisioning one (caches synced first)")
+    func backlogBindsToExistingVolumesFirst() async throws {
+        try await withCluster(controllers: "", drivers: [.hostpath]) { cluster in
+            try await cluster.apply(Self.hostpathClass)
+            // Enough volumes that listing them takes longer than listing the one claim.
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for batch in 0..<8 {
+                    group.addTask {
+                        for index in stride(from: batch, to: 1_500, by: 8) {
+                            _ = try await cluster.cluster.create(PersistentVolume(
+                                name: "backlog-\(index)", capacity: .gibibytes(1), storageClassName: "fast",
+                                hostPath: HostPathVolumeSource(path: "/tmp/stowage-test-pv/backlog-\(index)")))
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            // The binder makes them Available (only Available volumes are matched, as in Kubernetes), then stops.
+            try await cluster.startControllers("binder")
+            let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+            while try await cluster.cluster.listAll(PersistentVolume.self).contains(where: { $0.status?.phase != PersistentVolumePhase.available }) {
+                guard ContinuousClock.now < deadline else { Issue.record("the volumes never became Available"); return }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            await cluster.stopControllers()
+            _ = try await cluster.cluster.create(PersistentVolumeClaim(name: "data", request: .gibibytes(1), storageClassName: "fast"))
+            try await cluster.startControllers("*")
+
+            #expect(try await cluster.boundVolume(of: "data").hasPrefix("backlog-"))
+            let provisioned = try await cluster.cluster.listAll(PersistentVolume.self).filter { $0.metadata.name?.hasPrefix("pvc-") == true }
+            #expect(provisioned.isEmpty, "nothing provisioned while a matching volume existed")
+            let reasons = try await cluster.events(about: PersistentVolumeClaim.self, "default/data").compactMap(\.reason)
+            #expect(!reasons.contains("ExternalProvisioning") && !reasons.contains("Provisioning"), "\(reasons)")
+        }
+    }
+
     /// The state a `kill -9` between `CreateVolume` and saving the PV leaves: the volume exists in the driver, the
     /// claim carries the in-flight finalizer, and there is no PV.
     static func crashAfterCreateVolume(_ cluster: TestCluster) async throws -> (claim: PersistentVolumeClaim, volume: String) {

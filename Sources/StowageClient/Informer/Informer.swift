@@ -33,7 +33,8 @@ public final class Informer<T: APIObject>: Sendable {
         var indexes: [String: [String: Set<ObjectKey>]] = [:]
         var handlers: [@Sendable (InformerEvent<T>) -> Void] = []
         var synced = false
-        var syncWaiters: [CheckedContinuation<Void, Never>] = []
+        var syncWaiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        var nextWaiter = 0
         var lastRevision: String?
     }
 
@@ -87,15 +88,24 @@ public final class Informer<T: APIObject>: Sendable {
         }
     }
 
-    /// Waits until the first list has been loaded into the cache.
+    /// Waits until the first list has been loaded into the cache, or the task is cancelled (check
+    /// ``hasSynced`` then).
     public func waitForSync() async {
-        await withCheckedContinuation { continuation in
-            let ready = state.withLock { state -> Bool in
-                if state.synced { return true }
-                state.syncWaiters.append(continuation)
-                return false
+        let id = state.withLock { state -> Int in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let ready = state.withLock { state -> Bool in
+                    if state.synced || Task.isCancelled { return true }
+                    state.syncWaiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            state.withLock { $0.syncWaiters.removeValue(forKey: id) }?.resume()
         }
     }
 
@@ -174,7 +184,7 @@ public final class Informer<T: APIObject>: Sendable {
             state.objects = fresh
             state.lastRevision = revision
             state.synced = true
-            let waiters = state.syncWaiters
+            let waiters = Array(state.syncWaiters.values)
             state.syncWaiters.removeAll()
             return (events, state.handlers, waiters)
         }

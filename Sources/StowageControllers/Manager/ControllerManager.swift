@@ -91,10 +91,20 @@ public final class ControllerManager: Sendable {
             loops.append { await loop.run() }
         }
         logger.info("controllers starting", metadata: ["controllers": "\(selection.enabled.joined(separator: ","))"])
+        let workerLoops = loops
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.informers.run() }
             group.addTask { await self.drivers.run() }
-            for loop in loops { group.addTask { await loop() } }
+            group.addTask {
+                // As kube-controller-manager waits for its caches: a binder that ran before the volumes were listed
+                // would send a claim to be provisioned though a matching volume exists, and protection could take
+                // the finalizer off a claim whose pod it has not seen yet. Events that arrive meanwhile queue up.
+                await self.informers.waitForSync()
+                guard !Task.isCancelled else { return }
+                await withTaskGroup(of: Void.self) { workers in
+                    for loop in workerLoops { workers.addTask { await loop() } }
+                }
+            }
         }
         // The events the controllers recorded last are written before the manager returns (and the store closes).
         for recorder in recorders.withLock({ $0 }) { await recorder.finish() }
