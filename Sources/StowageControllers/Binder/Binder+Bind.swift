@@ -31,12 +31,25 @@ extension Binder {
                 volume.metadata.annotations = (volume.metadata.annotations ?? [:]).merging([StorageAnnotation.boundByController: "yes"]) { $1 }
             }
         }
+        let bound: PersistentVolumeClaim
+        (volume, bound) = Self.bound(volume, claim, claimChosenByController: claimChosenByController)
+        guard volume != cachedVolume || bound != claim else { return }
+        let (writtenVolume, writtenClaim) = try await cluster.replaceTogether(volume, bound)
+        wrote(writtenVolume)
+        wrote(writtenClaim)
+    }
+
+    /// The pair as a bind leaves it, for a volume whose `claimRef` already names the claim: the volume's phase
+    /// Bound; the claim's `volumeName`, its `bind-completed` (and, when the controller chose the volume,
+    /// `bound-by-controller`) annotation, and its status (phase, access modes, capacity). Pure: nothing is written.
+    static func bound(_ volume: PersistentVolume, _ claim: PersistentVolumeClaim,
+                      claimChosenByController: Bool) -> (PersistentVolume, PersistentVolumeClaim) {
+        var volume = volume
         if volume.status?.phase != PersistentVolumePhase.bound {
             volume.status = PersistentVolumeStatus(phase: PersistentVolumePhase.bound, lastPhaseTransitionTime: .now())
         }
-
         var bound = claim
-        bound.spec?.volumeName = volumeName
+        bound.spec?.volumeName = volume.metadata.name ?? ""
         var annotations = bound.metadata.annotations ?? [:]
         annotations[StorageAnnotation.bindCompleted] = "yes"
         if claimChosenByController { annotations[StorageAnnotation.boundByController] = "yes" }
@@ -48,9 +61,6 @@ extension Binder {
             status.capacity = volume.spec?.capacity
         }
         bound.status = status
-        guard volume != cachedVolume || bound != claim else { return }
-        let (writtenVolume, writtenClaim) = try await cluster.replaceTogether(volume, bound)
-        wrote(writtenVolume)
-        wrote(writtenClaim)
+        return (volume, bound)
     }
 }

@@ -38,9 +38,10 @@ extension Provisioner {
         return .done
     }
 
-    /// Records the PV and takes the in-flight finalizer off the claim: one commit where the cluster can, so the
-    /// binder, woken by the new PV, finds the claim as it will stay and binds it at the first attempt. Re-reads
-    /// the claim and retries when another writer changed it meanwhile.
+    /// Records the PV and takes the in-flight finalizer off the claim: one commit where the cluster can. When the
+    /// binder runs in this process the same commit also binds the pair, exactly as the binder would (§2 rule 4);
+    /// otherwise the binder, woken by the new PV, finds the claim as it will stay and binds it at the first
+    /// attempt. Re-reads the claim and retries when another writer changed it meanwhile.
     private func save(_ volume: PersistentVolume, for claim: PersistentVolumeClaim) async throws {
         var attempt = 0
         while true {
@@ -56,6 +57,13 @@ extension Provisioner {
                 return
             }
             fresh.metadata.finalizers?.removeAll { $0 == ProvisioningFinalizer.volumeInFlight }
+            var volume = volume
+            if handOver != nil, (fresh.spec?.volumeName ?? "").isEmpty, !fresh.metadata.isBeingDeleted,
+               VolumeMatching.mismatch(volume, for: fresh) == nil {
+                // The binder runs in this process and would bind this pair the moment it sees the PV (its claimRef
+                // names the claim: rule 4). Written bound here, the bind costs no commit of its own.
+                (volume, fresh) = Binder.bound(volume, fresh, claimChosenByController: true)
+            }
             do {
                 _ = try await cluster.createAndReplace(volume, fresh)
                 return
