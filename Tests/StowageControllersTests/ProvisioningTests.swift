@@ -26,6 +26,11 @@ struct ProvisioningTests {
             let volumeName = try await cluster.boundVolume(of: "data")
             let claim = try await cluster.cluster.get(PersistentVolumeClaim.self, ObjectKey("default/data"))
             #expect(volumeName == "pvc-\(claim.metadata.uid ?? "")")
+            // Bound as the binder binds: annotations, phase, capacity and access modes from the volume.
+            #expect(claim.metadata.annotation(StorageAnnotation.bindCompleted) == "yes")
+            #expect(claim.metadata.annotation(StorageAnnotation.boundByController) == "yes")
+            #expect(claim.status?.accessModes == ["ReadWriteOnce"])
+            #expect(claim.status?.capacity?[StorageResourceName.storage].map { $0 >= .mebibytes(64) } == true)
             let volume = try await cluster.cluster.get(PersistentVolume.self, ObjectKey(name: volumeName))
             #expect(volume.spec?.csi?.driver == "hostpath.stowage.dev")
             #expect(volume.spec?.persistentVolumeReclaimPolicy == "Delete")
@@ -95,6 +100,32 @@ struct ProvisioningTests {
             // Deleting the claim is not blocked by the provisioner.
             try await cluster.cluster.delete(PersistentVolumeClaim.self, ObjectKey("default/data"))
             try await cluster.waitForDeletion(PersistentVolumeClaim.self, "default/data")
+        }
+    }
+
+    @Test("without a binder in the process the provisioner records the PV pre-bound and leaves the bind to the binder")
+    func provisionerAloneLeavesTheBindToTheBinder() async throws {
+        try await withCluster(controllers: "", drivers: [.hostpath]) { cluster in
+            try await cluster.apply(Self.hostpathClass)
+            try await cluster.startControllers("*,-binder")
+            _ = try await cluster.apply(Manifests.claim("data", size: "16Mi", storageClass: .some("fast")))
+            // What a binder elsewhere would write to hand the claim over.
+            var claim = try await cluster.cluster.get(PersistentVolumeClaim.self, ObjectKey("default/data"))
+            claim.metadata.annotations = [StorageAnnotation.storageProvisioner: "hostpath.stowage.dev"]
+            claim = try await cluster.cluster.update(claim)
+            let name = "pvc-\(claim.metadata.uid ?? "")"
+            let volume = try await cluster.waitFor(PersistentVolume.self, name) { _ in true }
+            #expect(volume.spec?.claimRef?.uid == claim.metadata.uid, "pre-bound to the claim")
+            #expect(volume.status?.phase != PersistentVolumePhase.bound)
+            let unbound = try await cluster.waitFor(PersistentVolumeClaim.self, "default/data") {
+                !$0.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight)
+            }
+            #expect((unbound.spec?.volumeName ?? "").isEmpty, "no bind without the binder")
+
+            await cluster.stopControllers()
+            try await cluster.startControllers("*")
+            #expect(try await cluster.boundVolume(of: "data") == name)
+            #expect(try await cluster.cluster.get(PersistentVolume.self, ObjectKey(name: name)).status?.phase == PersistentVolumePhase.bound)
         }
     }
 
