@@ -47,6 +47,9 @@ extension HostPathDriver {
             // A crash after mkdir and before the record leaves the directory; a retry reuses it.
             if mkdir(path, 0o777) != 0 && errno != EEXIST { throw LinuxError.lastError("mkdir", path: path) }
             try checkedSystemCall("chmod", path: path) { chmod(path, 0o777) }
+            // The directory must be on disk before the record that promises it: the record's commit syncs only the
+            // database's log, which (once the log is reused after a checkpoint) does not carry the mkdir with it.
+            try DurableFile.syncDirectory(configuration.baseDirectory)
             var record = VolumeRecord(name: name, capacityBytes: capacity, parameters: request.parameters,
                                       accessModes: modes, projectID: nil, sizeNotEnforcedReason: nil)
             switch quota {
@@ -91,6 +94,8 @@ extension HostPathDriver {
             } catch let error as LinuxError where error.errno == EXDEV {
                 throw CSIError.failedPrecondition("volume \(id) has a filesystem mounted inside it: \(error)")
             }
+            // Gone from the disk before the record goes, so a power loss cannot leave a directory nobody records.
+            try DurableFile.syncDirectory(configuration.baseDirectory)
             if let projectID = volumes[id]?.projectID, case .success(let quota) = quota {
                 try? quota.setLimit(projectID: projectID, bytes: 0)
             }
