@@ -58,6 +58,8 @@ extension Binder {
                 if let handOver, let uid = claim.metadata.uid, !claim.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight),
                    handOver.accepts(provisioner: provisioner, selectedNode: claim.metadata.annotation(StorageAnnotation.selectedNode)) {
                     updated.metadata.finalizers = (claim.metadata.finalizers ?? []) + [ProvisioningFinalizer.volumeInFlight]
+                    // Noted before the write, so the provisioner (woken by it) knows; if the write fails, the note is
+                    // harmless: it only matters while the claim carries the finalizer and CreateVolume has not run.
                     handOver.handOver(uid)
                 }
                 _ = try await cluster.update(updated)

@@ -29,6 +29,7 @@ extension Provisioner {
         let record = Self.persistentVolume(named: volumeName, for: claim, class: storageClass, driver: driver.name, volume: volume)
         try await save(record, for: claim)
         failures.withLock { _ = $0.removeValue(forKey: uid) }
+        handOver?.forget(uid)
         if resumedAfterRestart {
             events.normal(claim, reason: "ProvisioningSucceeded",
                                 "Successfully provisioned volume \(volumeName): finished the provisioning an earlier run started before it stopped")
@@ -74,16 +75,31 @@ extension Provisioner {
                 return
             } catch let error as APIError where error.reason == .conflict && attempt < 10 {
                 continue
+            } catch let error as APIError where error.reason == .notFound {
+                // The claim went between the read and the commit (someone took the finalizer off by hand): record
+                // the PV alone, so that it is Released and reclaimed rather than leaked.
+                do {
+                    _ = try await cluster.create(volume)
+                } catch let error as APIError where error.reason == .alreadyExists {
+                }
+                return
             }
         }
     }
+
+    /// Answers after which the driver may still be creating the volume, or have created it (external-provisioner's
+    /// "in progress" codes): the in-flight finalizer stays, so a claim deleted meanwhile has its volume looked for
+    /// and deleted instead of leaked.
+    static let mayStillCreate: Set<StatusCode> = [.cancelled, .deadlineExceeded, .unavailable, .resourceExhausted, .aborted]
 
     /// Records a failed `CreateVolume`: an event with the driver's words, then backoff, a wait for a change
     /// (INVALID_ARGUMENT), or a cleared node selection (RESOURCE_EXHAUSTED).
     private func failed(_ claim: PersistentVolumeClaim, class storageClass: StorageClass, error: CSIError) async throws -> ReconcileResult {
         let uid = claim.metadata.uid ?? ""
-        // Nothing was created: let a deletion of the claim go ahead.
-        try await removeInFlightFinalizer(from: claim)
+        if !Self.mayStillCreate.contains(error.code) {
+            // A final answer: nothing was created, so a deletion of the claim may go ahead.
+            try await removeInFlightFinalizer(from: claim)
+        }
         events.warning(claim, reason: "ProvisioningFailed",
                              "failed to provision volume with StorageClass \"\(storageClass.metadata.name ?? "")\": rpc error: code = \(error.code.name) desc = \(error.message)")
         let count = failures.withLock { failures -> Int in
@@ -107,10 +123,20 @@ extension Provisioner {
     /// A claim deleted while its volume was in flight and never recorded: learn the volume's id from the
     /// (idempotent) `CreateVolume`, delete it, say so, and let the claim go.
     func deleteOrphan(of claim: PersistentVolumeClaim, volumeName: String) async throws -> ReconcileResult {
-        guard let driverName = claim.metadata.annotation(StorageAnnotation.storageProvisioner),
-              let driver = drivers.driver(named: driverName),
-              let storageClass = informers.classes.get(ObjectKey(name: claim.spec?.storageClassName ?? "")) else {
-            return .again(after: .seconds(1))
+        let driverName = claim.metadata.annotation(StorageAnnotation.storageProvisioner) ?? ""
+        guard let driver = drivers.driver(named: driverName) else {
+            events.warning(claim, reason: "ProvisioningCleanupWaiting",
+                           "waiting for driver \"\(driverName)\" to delete volume \(volumeName), which may have been created for this claim, before the claim can go; if the driver is gone for good, remove the finalizer \(ProvisioningFinalizer.volumeInFlight) by hand")
+            return .again(after: .seconds(5))
+        }
+        guard let storageClass = informers.classes.get(ObjectKey(name: claim.spec?.storageClassName ?? "")) else {
+            // The class is gone, so the request cannot be repeated to learn the volume's id; the built-in drivers
+            // use the requested name as the id, and deleting a volume that does not exist is not an error.
+            _ = try await driver.client.deleteVolume(DeleteVolumeRequest(volumeId: volumeName))
+            events.normal(claim, reason: "ProvisioningCleanedUp",
+                          "deleted volume \(volumeName) if it existed: the claim was deleted before its volume was recorded, and its StorageClass is gone")
+            try await removeInFlightFinalizer(from: claim)
+            return .done
         }
         do {
             let response = try await driver.client.createVolume(Self.createRequest(for: claim, class: storageClass, driver: driver, name: volumeName))
