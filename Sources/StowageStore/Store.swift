@@ -85,10 +85,22 @@ public final class Store: Sendable {
         guard first else { return }
         await committer.close()
         hub.endAll()
-        do {
-            try pool.close()
-        } catch {
-            logger.error("closing the database failed", metadata: ["directory": "\(directory)", "error": "\(error)"])
+        // GRDB's close waits, blocking, until every reader is back. On a thread of the cooperative pool that wait
+        // can deadlock: a reader whose async read still has to resume on the pool is never given back when the
+        // pool's few threads are all blocked. So it waits on a thread of its own.
+        let pool = self.pool
+        let failure: (any Error)? = await withCheckedContinuation { continuation in
+            Thread {
+                do {
+                    try pool.close()
+                    continuation.resume(returning: nil)
+                } catch {
+                    continuation.resume(returning: error)
+                }
+            }.start()
+        }
+        if let failure {
+            logger.error("closing the database failed", metadata: ["directory": "\(directory)", "error": "\(failure)"])
         }
         lock.release()
     }

@@ -87,6 +87,17 @@ final class LoopDriverHarness: @unchecked Sendable {
         client.close()
     }
 
+    /// ``kill()`` from a test: the wait runs on a thread of its own, since blocked on the cooperative pool it could
+    /// starve (and deadlock) other tests.
+    func killFromTest() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                self.kill()
+                continuation.resume()
+            }.start()
+        }
+    }
+
     /// A directory for a staging path (created, as a CO does) and a target path (left for the driver).
     func paths(_ label: String) throws -> (staging: String, target: String) {
         let staging = "\(work)/pods/\(label)-staging"

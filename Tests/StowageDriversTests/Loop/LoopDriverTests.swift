@@ -49,7 +49,7 @@ struct LoopDriverTests {
         let attached = try #require(try h.device(volume.volumeId))
         let uuid = try #require(try BlockProbe.probe(attached.path).uuid)
 
-        h.kill()
+        await h.killFromTest()
         try await h.start()
         try await unpublishAndUnstage(h, volume, paths)
         #expect(try h.device(volume.volumeId) == nil, "unstage detached the loop device")
