@@ -13,6 +13,8 @@ struct InformerTests {
         // Never run, so never synced: a waiter returns only because it is cancelled.
         let informer = Informer<Namespace>(cluster: temporary.cluster)
         let waiter = Task { await informer.waitForSync(); return informer.hasSynced }
+        // Not a wait for a condition: it only makes it likely that the waiter is parked before the cancel. Either
+        // order must end the wait (the early case is checked again below), so the test cannot pass by luck.
         try await Task.sleep(for: .milliseconds(20))
         waiter.cancel()
         #expect(await waiter.value == false)

@@ -129,6 +129,23 @@ struct ProvisioningTests {
         }
     }
 
+    @Test("crash between CreateVolume and the PV, claim deleted while its driver is down: the claim waits, says why, and goes once the driver is back")
+    func orphanCleanupWaitsForItsDriver() async throws {
+        try await withCluster(controllers: "", drivers: [.hostpath]) { cluster in
+            let (_, name) = try await Self.crashAfterCreateVolume(cluster)
+            await cluster.stopDriver(.hostpath)
+            try await cluster.cluster.delete(PersistentVolumeClaim.self, ObjectKey("default/data"))
+            try await cluster.startControllers("*")
+            let waiting = try await cluster.waitForEvent(about: PersistentVolumeClaim.self, "default/data", reason: "ProvisioningCleanupWaiting")
+            #expect(waiting.message == "waiting for driver \"hostpath.stowage.dev\" to delete volume \(name), which may have been created for this claim, before the claim can go; if the driver is gone for good, remove the finalizer \(ProvisioningFinalizer.volumeInFlight) by hand")
+            #expect(try await cluster.cluster.getIfPresent(PersistentVolumeClaim.self, ObjectKey("default/data")) != nil, "kept while its volume may exist")
+
+            try await cluster.startDriver(.hostpath)
+            try await cluster.waitForDeletion(PersistentVolumeClaim.self, "default/data")
+            #expect(!FileManager.default.fileExists(atPath: Self.volumeDirectory(cluster, name)), "no orphan directory")
+        }
+    }
+
     @Test("controllers started on a backlog bind a claim to a matching volume instead of provisioning one (caches synced first)")
     func backlogBindsToExistingVolumesFirst() async throws {
         try await withCluster(controllers: "", drivers: [.hostpath]) { cluster in
@@ -168,6 +185,19 @@ struct ProvisioningTests {
     /// The state a `kill -9` between `CreateVolume` and saving the PV leaves: the volume exists in the driver, the
     /// claim carries the in-flight finalizer, and there is no PV.
     static func crashAfterCreateVolume(_ cluster: TestCluster) async throws -> (claim: PersistentVolumeClaim, volume: String) {
+        // The binder hands the claim over; the provisioner, which would finish the job, is not running.
+        try await cluster.startControllers("*,-provisioner")
+        let result: Result<(claim: PersistentVolumeClaim, volume: String), any Error>
+        do {
+            result = .success(try await createVolumeWithoutPV(cluster))
+        } catch {
+            result = .failure(error)
+        }
+        await cluster.stopControllers()
+        return try result.get()
+    }
+
+    private static func createVolumeWithoutPV(_ cluster: TestCluster) async throws -> (claim: PersistentVolumeClaim, volume: String) {
         try await cluster.apply(hostpathClass)
         try await cluster.apply(Manifests.claim("data", size: "16Mi", storageClass: .some("fast")))
         var claim = try await cluster.waitFor(PersistentVolumeClaim.self, "default/data") {
@@ -187,9 +217,7 @@ struct ProvisioningTests {
     @Test("crash between CreateVolume and the PV, claim still there: the restarted provisioner records the same volume once")
     func crashThenFinish() async throws {
         try await withCluster(controllers: "", drivers: [.hostpath]) { cluster in
-            try await cluster.startControllers("*,-provisioner")
             let (_, name) = try await Self.crashAfterCreateVolume(cluster)
-            await cluster.stopControllers()
             try await cluster.startControllers("*")
             #expect(try await cluster.boundVolume(of: "data") == name)
             try await cluster.waitForEvent(about: PersistentVolumeClaim.self, "default/data", reason: "ProvisioningSucceeded",
@@ -206,9 +234,7 @@ struct ProvisioningTests {
           arguments: [false, true])
     func crashThenOrphan(classDeletedToo: Bool) async throws {
         try await withCluster(controllers: "", drivers: [.hostpath]) { cluster in
-            try await cluster.startControllers("*,-provisioner")
             let (_, name) = try await Self.crashAfterCreateVolume(cluster)
-            await cluster.stopControllers()
             #expect(FileManager.default.fileExists(atPath: Self.volumeDirectory(cluster, name)))
             if classDeletedToo { _ = try await cluster.cluster.delete(StorageClass.self, ObjectKey(name: "fast")) }
             try await cluster.cluster.delete(PersistentVolumeClaim.self, ObjectKey("default/data"))

@@ -8,7 +8,7 @@ enum RecordDatabase {
     static func open(_ path: String) throws -> DatabaseQueue {
         let existed = FileManager.default.fileExists(atPath: path)
         let queue = try DatabaseQueue(path: path)
-        if !existed { chmod(path, 0o600) }
+        if !existed { try checkedSystemCall("chmod", path: path) { chmod(path, 0o600) } }
         let level = try queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA journal_mode = WAL")
             // Every commit syncs the log: an acknowledged CreateVolume survives a power loss.

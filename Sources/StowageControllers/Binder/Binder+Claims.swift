@@ -67,7 +67,7 @@ extension Binder {
             }
             try await markPending(claim)
             events.normal(claim, reason: "ExternalProvisioning",
-                                "Waiting for a volume to be created either by the external provisioner '\(provisioner)' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.")
+                          "Waiting for a volume to be created either by the external provisioner '\(provisioner)' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.")
             return .done
         }
         try await markPending(claim)

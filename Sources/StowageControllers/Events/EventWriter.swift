@@ -36,10 +36,7 @@ final class EventQueue: Sendable {
     func take() async -> [EventRecorder.Pending]? {
         await withCheckedContinuation { continuation in
             let ready = state.withLock { state -> [EventRecorder.Pending]?? in
-                if !state.pending.isEmpty {
-                    defer { state.pending = [] }
-                    return .some(state.pending)
-                }
+                if let batch = Self.drain(&state) { return .some(batch) }
                 if state.finished { return .some(nil) }
                 state.waiter = continuation
                 return .none
@@ -50,11 +47,13 @@ final class EventQueue: Sendable {
 
     /// Everything queued, or nil when nothing is; does not wait.
     func takeIfAny() -> [EventRecorder.Pending]? {
-        state.withLock { state in
-            guard !state.pending.isEmpty else { return nil }
-            defer { state.pending = [] }
-            return state.pending
-        }
+        state.withLock { Self.drain(&$0) }
+    }
+
+    private static func drain(_ state: inout State) -> [EventRecorder.Pending]? {
+        guard !state.pending.isEmpty else { return nil }
+        defer { state.pending = [] }
+        return state.pending
     }
 
     /// Lets ``take()`` drain what is queued and then return nil; later pushes are dropped.

@@ -102,7 +102,7 @@ public final class Expander: Reconciler {
         done.status?.allocatedResources = [StorageResourceName.storage: requested]
         _ = try await cluster.updateStatus(done)
         events.normal(claim, reason: nodeExpansionRequired ? "FileSystemResizeSuccessful" : "VolumeResizeSuccessful",
-                            "resize of volume \"\(volume.metadata.name ?? "")\" to \(volumeCapacity) finished")
+                      "resize of volume \"\(volume.metadata.name ?? "")\" to \(volumeCapacity) finished")
         return .done
     }
 

@@ -38,7 +38,7 @@ public final class Protection: Reconciler {
             let users = try await podsUsing(claim)
             if !users.isEmpty {
                 events.normal(claim, reason: "ClaimInUse",
-                                    "the claim is being deleted but is in use by pod(s) \(users.joined(separator: ", ")); it is removed once they are gone")
+                              "the claim is being deleted but is in use by pod(s) \(users.joined(separator: ", ")); it is removed once they are gone")
                 return .done
             }
             var updated = claim

@@ -16,7 +16,7 @@ extension Provisioner {
         let resumedAfterRestart = resumed && started.withLock { !$0.contains(uid) } && handOver?.wasHandedOver(uid) != true
         started.withLock { _ = $0.insert(uid) }
         events.normal(claim, reason: "Provisioning",
-                            "External provisioner is provisioning volume for claim \"\(claim.metadata.namespace ?? "default")/\(claim.metadata.name ?? "")\"")
+                      "External provisioner is provisioning volume for claim \"\(claim.metadata.namespace ?? "default")/\(claim.metadata.name ?? "")\"")
         let response: CreateVolumeResponse
         do {
             response = try await driver.client.createVolume(Self.createRequest(for: claim, class: storageClass, driver: driver, name: volumeName))
@@ -32,7 +32,7 @@ extension Provisioner {
         handOver?.forget(uid)
         if resumedAfterRestart {
             events.normal(claim, reason: "ProvisioningSucceeded",
-                                "Successfully provisioned volume \(volumeName): finished the provisioning an earlier run started before it stopped")
+                          "Successfully provisioned volume \(volumeName): finished the provisioning an earlier run started before it stopped")
         } else {
             events.normal(claim, reason: "ProvisioningSucceeded", "Successfully provisioned volume \(volumeName)")
         }
@@ -50,12 +50,7 @@ extension Provisioner {
             guard var fresh = try await cluster.getIfPresent(PersistentVolumeClaim.self, claim.key),
                   fresh.metadata.uid == claim.metadata.uid,
                   fresh.metadata.hasFinalizer(ProvisioningFinalizer.volumeInFlight) else {
-                do {
-                    _ = try await cluster.create(volume)
-                } catch let error as APIError where error.reason == .alreadyExists {
-                    // Recorded by an earlier attempt whose answer we did not see.
-                }
-                return
+                return try await recordAlone(volume)
             }
             fresh.metadata.finalizers?.removeAll { $0 == ProvisioningFinalizer.volumeInFlight }
             var volume = volume
@@ -78,12 +73,16 @@ extension Provisioner {
             } catch let error as APIError where error.reason == .notFound {
                 // The claim went between the read and the commit (someone took the finalizer off by hand): record
                 // the PV alone, so that it is Released and reclaimed rather than leaked.
-                do {
-                    _ = try await cluster.create(volume)
-                } catch let error as APIError where error.reason == .alreadyExists {
-                }
-                return
+                return try await recordAlone(volume)
             }
+        }
+    }
+
+    /// Records the PV without touching its claim; one recorded by an earlier attempt whose answer was lost is fine.
+    private func recordAlone(_ volume: PersistentVolume) async throws {
+        do {
+            _ = try await cluster.create(volume)
+        } catch let error as APIError where error.reason == .alreadyExists {
         }
     }
 
@@ -101,7 +100,7 @@ extension Provisioner {
             try await removeInFlightFinalizer(from: claim)
         }
         events.warning(claim, reason: "ProvisioningFailed",
-                             "failed to provision volume with StorageClass \"\(storageClass.metadata.name ?? "")\": rpc error: code = \(error.code.name) desc = \(error.message)")
+                       "failed to provision volume with StorageClass \"\(storageClass.metadata.name ?? "")\": rpc error: code = \(error.code.name) desc = \(error.message)")
         let count = failures.withLock { failures -> Int in
             var failure = failures[uid] ?? ProvisioningFailure(count: 0)
             failure.count += 1
@@ -149,7 +148,7 @@ extension Provisioner {
             return .done
         }
         events.normal(claim, reason: "ProvisioningCleanedUp",
-                            "deleted volume \(volumeName): it was created for this claim, which was deleted before the volume was recorded as a PersistentVolume")
+                      "deleted volume \(volumeName): it was created for this claim, which was deleted before the volume was recorded as a PersistentVolume")
         try await removeInFlightFinalizer(from: claim)
         return .done
     }

@@ -104,7 +104,7 @@ public final class Provisioner: Reconciler {
         if storageClass.volumeBindingMode == VolumeBindingMode.waitForFirstConsumer, (selectedNode ?? "").isEmpty { return .done }
         guard let driver = drivers.driver(named: driverName) else {
             events.normal(claim, reason: "ExternalProvisioning",
-                                "waiting for driver \"\(driverName)\" to register: no socket in \(drivers.directory) answers as that driver")
+                          "waiting for driver \"\(driverName)\" to register: no socket in \(drivers.directory) answers as that driver")
             return .done
         }
         if let selectedNode, !selectedNode.isEmpty, selectedNode != driver.nodeID { return .done }

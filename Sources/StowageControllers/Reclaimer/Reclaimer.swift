@@ -58,7 +58,7 @@ public final class Reclaimer: Reconciler {
         guard released, policy == PersistentVolumeReclaimPolicy.delete else { return .done }
         guard volume.spec?.csi != nil else {
             events.warning(volume, reason: "VolumeFailedDelete",
-                                 "error getting deleter volume plugin for volume \"\(name)\": only volumes of a driver (csi) can be deleted; the data stays where it is")
+                           "error getting deleter volume plugin for volume \"\(name)\": only volumes of a driver (csi) can be deleted; the data stays where it is")
             var failed = volume
             failed.status = PersistentVolumeStatus(phase: PersistentVolumePhase.failed, message: "no driver can delete this volume",
                                                    lastPhaseTransitionTime: .now())
@@ -80,7 +80,7 @@ public final class Reclaimer: Reconciler {
         guard let csi = volume.spec?.csi, let driverName = csi.driver, let handle = csi.volumeHandle else { return true }
         guard let driver = drivers.driver(named: driverName) else {
             events.normal(volume, reason: "VolumeFailedDelete",
-                                "waiting for driver \"\(driverName)\" to register to delete the volume: no socket in \(drivers.directory) answers as that driver")
+                          "waiting for driver \"\(driverName)\" to register to delete the volume: no socket in \(drivers.directory) answers as that driver")
             return false
         }
         do {
