@@ -31,6 +31,14 @@ struct BrokenDriverTests {
         #expect(reason(report, "Lifecycle/repeated").hasPrefix("NodeUnstageVolume (repeated) failed: NOT_FOUND"))
     }
 
+    @Test func aTargetThatCannotBeWrittenFailsTheDataCheck() async throws {
+        let report = try await run(.publishesReadOnly)
+        #expect(report.failures.map(\.id).contains("Lifecycle/data-persists"), "\(report.text)")
+        let text = reason(report, "Lifecycle/data-persists")
+        #expect(text.hasPrefix("cannot create ") && text.hasSuffix("/sanity-data.txt in the published target: Read-only file system"),
+                "\(text)")
+    }
+
     @Test func lookingUpBeforeCheckingArgumentsFails() async throws {
         let report = try await run(.lookupBeforeArgumentCheck)
         #expect(Set(report.failures.map(\.id)) == ["Node/publish-missing-target-path", "Node/publish-missing-capability"],

@@ -28,15 +28,11 @@ enum LifecycleChecks {
         let first = try context.newTargetPath()
         try await context.publish(volume, staging: staging, target: first, "first target")
         let payload = "stowage sanity \(context.runID)\n"
-        do {
-            try payload.write(toFile: "\(first)/sanity-data.txt", atomically: false, encoding: .utf8)
-        } catch {
-            throw CheckFailure("cannot write into the published target \(first): \(error.localizedDescription)")
-        }
+        try VolumeFiles.write(payload, to: "\(first)/sanity-data.txt")
         try await context.ok(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: first), "first target")
         let second = try context.newTargetPath()
         try await context.publish(volume, staging: staging, target: second, "second target")
-        let read = try? String(contentsOfFile: "\(second)/sanity-data.txt", encoding: .utf8)
+        let read = VolumeFiles.read("\(second)/sanity-data.txt")
         try ensure(read == payload, "the file written through \(first) is \(read == nil ? "missing" : "different") at \(second)")
     }
 

@@ -80,7 +80,7 @@ extension TestDirectoryDriver {
                 try FileManager.default.createDirectory(atPath: request.targetPath, withIntermediateDirectories: false)
             }
             do {
-                try TestMounts.bind(block ? Self.blockDevice ?? "" : staging, request.targetPath, readOnly: request.readonly)
+                try TestMounts.bind(block ? Self.blockDevice ?? "" : staging, request.targetPath, readOnly: request.readonly || breakage.contains(.publishesReadOnly))
             } catch {
                 try? FileManager.default.removeItem(atPath: request.targetPath)
                 throw error

@@ -18,6 +18,8 @@ struct Breakage: OptionSet, Sendable {
     static let publishWithoutStaging = Breakage(rawValue: 1 << 3)
     /// Not a breakage but a driver shape: no STAGE_UNSTAGE_VOLUME, publish binds the volume directly.
     static let noStaging = Breakage(rawValue: 1 << 4)
+    /// NodePublishVolume mounts every target read-only, also when a writable one was asked for.
+    static let publishesReadOnly = Breakage(rawValue: 1 << 5)
 }
 
 /// A small directory driver written with the SDK (`Driver` + `DriverServer`): volumes are directories, stage
