@@ -19,10 +19,12 @@ let package = Package(
         .library(name: "StowageLinux", targets: ["StowageLinux"]),
         .library(name: "StowageServer", targets: ["StowageServer"]),
         .library(name: "StowageControllers", targets: ["StowageControllers"]),
+        .library(name: "StowageNode", targets: ["StowageNode"]),
         .library(name: "StowageTesting", targets: ["StowageTesting"]),
         .executable(name: "stowage-hostpath", targets: ["HostPathDriver"]),
         .executable(name: "stowage-emptydir", targets: ["EmptyDirDriver"]),
         .executable(name: "stowage-loop", targets: ["LoopDriver"]),
+        .executable(name: "stowage-container-init", targets: ["ContainerInit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -105,6 +107,8 @@ let package = Package(
         // The built-in drivers: each depends on the driver SDK and the Linux wrappers only.
         .executableTarget(name: "HostPathDriver", dependencies: [.product(name: "GRDB", package: "GRDB.swift"), "StowageCSI", "StowageLinux"], path: "drivers/hostpath", exclude: ["README.md", "run-sanity.sh"]),
         .executableTarget(name: "EmptyDirDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/emptydir", exclude: ["README.md", "run-sanity.sh"]),
+        // Starts one pod container's process in its own mount and UTS namespaces (run by the node agent).
+        .executableTarget(name: "ContainerInit", dependencies: ["StowageLinux"]),
         .executableTarget(name: "LoopDriver", dependencies: ["StowageCSI", "StowageLinux"], path: "drivers/loop", exclude: ["README.md", "run-sanity.sh", "bench.sh"]),
         // The control loops: binder, provisioner, reclaimer, protection; they see the world through a Cluster and
         // reach storage through the driver protocol.
@@ -113,10 +117,17 @@ let package = Package(
             dependencies: ["StowageAPI", "StowageClient", "StowageCSI", .product(name: "Logging", package: "swift-log")],
             exclude: ["README.md"]
         ),
+        // The node agent: registration, the volume manager (stage/publish for pods), pod status.
+        .target(
+            name: "StowageNode",
+            dependencies: ["StowageAPI", "StowageClient", "StowageCSI", "StowageControllers", "StowageLinux",
+                           .product(name: "Logging", package: "swift-log")],
+            exclude: ["README.md"]
+        ),
         // envtest for Stowage: a real store, the API and the controllers in process, drivers as real processes.
         .target(
             name: "StowageTesting",
-            dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageControllers", "StowageLinux", "StowageServer",
+            dependencies: ["StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageControllers", "StowageLinux", "StowageNode", "StowageServer",
                            .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
         ),
@@ -127,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "stowage",
             dependencies: [
-                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench", "StowageServer", "StowageControllers",
+                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageCSI", "StowageDriverSanity", "StowageBench", "StowageServer", "StowageControllers", "StowageNode",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -155,6 +166,10 @@ let package = Package(
         .testTarget(
             name: "StowageControllersTests",
             dependencies: ["StowageControllers", "StowageTesting", "StowageClient", "StowageStore", "StowageAPI", "StowageCSI"]
+        ),
+        .testTarget(
+            name: "StowageNodeTests",
+            dependencies: ["StowageNode", "StowageTesting", "StowageControllers", "StowageClient", "StowageAPI", "StowageCSI", "StowageLinux"]
         ),
         .testTarget(name: "StowageDriversTests", dependencies: ["StowageCSI", "StowageDriverSanity", "StowageLinux"]),
     ]

@@ -4,6 +4,7 @@ import StowageAPI
 import StowageClient
 import StowageControllers
 import StowageLinux
+import StowageNode
 import StowageStore
 
 /// A whole Stowage control plane in the test process — what envtest is to controller-runtime: a real store on a
@@ -29,6 +30,9 @@ public final class TestCluster: @unchecked Sendable {
     /// The controllers, when started.
     public private(set) var manager: ControllerManager?
     private var managerTask: Task<Void, Never>?
+    /// The node agent, when started.
+    public private(set) var nodeAgent: NodeAgent?
+    private var nodeAgentTask: Task<Void, Never>?
     private var drivers: [String: DriverProcess] = [:]
     /// The HTTP API, once ``serveAPI()`` started it.
     var api: ServedAPI?
@@ -38,13 +42,17 @@ public final class TestCluster: @unchecked Sendable {
     public var pluginsDirectory: String { "\(directory)/plugins" }
     /// Where volumes are staged on this node (`<staging>/<driver>/<volume handle>`), as the node agent lays them out.
     public var stagingDirectory: String { "\(directory)/staging" }
+    /// Where the node agent publishes pods' volumes (`<pods>/<uid>/volumes/<driver>/<volume>`).
+    public var podsDirectory: String { "\(directory)/pods" }
 
     /// Starts a cluster.
     /// - Parameters:
     ///   - controllers: `--controllers` spelling (`*`, `*,-binder`, `""` for none).
     ///   - drivers: built-in drivers to start before the controllers.
     ///   - nodeName: the node the drivers serve.
-    public static func start(controllers: String = "*", drivers: [BuiltInDriver] = [], nodeName: String = "test-node") async throws -> TestCluster {
+    ///   - nodeAgent: whether to run the node agent (registers the node, mounts the volumes of its pods).
+    public static func start(controllers: String = "*", drivers: [BuiltInDriver] = [], nodeName: String = "test-node",
+                             nodeAgent: Bool = false) async throws -> TestCluster {
         let directory = "/tmp/stowage-testcluster-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         try FileManager.default.createDirectory(atPath: "\(directory)/plugins", withIntermediateDirectories: true)
         let store = try Store.open(directory: "\(directory)/state")
@@ -54,6 +62,7 @@ public final class TestCluster: @unchecked Sendable {
             try await cluster.bootstrap()
             for driver in drivers { try await testCluster.startDriver(driver) }
             if !controllers.isEmpty { try await testCluster.startControllers(controllers) }
+            if nodeAgent { try await testCluster.startNodeAgent() }
         } catch {
             await testCluster.stop()
             throw error
@@ -88,6 +97,32 @@ public final class TestCluster: @unchecked Sendable {
         let task = lock.withLock { () -> Task<Void, Never>? in
             defer { managerTask = nil; manager = nil }
             return managerTask
+        }
+        task?.cancel()
+        await task?.value
+    }
+
+    /// Starts the node agent for ``nodeName`` (when started without, or after ``stopNodeAgent()``, as after a
+    /// crash: it rebuilds from its records) and waits for its caches.
+    public func startNodeAgent() async throws {
+        var logger = Logger(label: "stowage.testcluster.node")
+        logger.logLevel = .warning
+        let agent = try NodeAgent(cluster: cluster, options: NodeAgentOptions(
+            nodeName: nodeName, stateDirectory: directory, pluginsDirectory: pluginsDirectory, hostIP: "127.0.0.1"), logger: logger)
+        let task = Task { await agent.run() }
+        lock.withLock {
+            nodeAgent = agent
+            nodeAgentTask = task
+        }
+        await agent.waitForSync()
+        await agent.drivers.scan()
+    }
+
+    /// Stops the node agent; what it mounted stays mounted, as after a kill.
+    public func stopNodeAgent() async {
+        let task = lock.withLock { () -> Task<Void, Never>? in
+            defer { nodeAgentTask = nil; nodeAgent = nil }
+            return nodeAgentTask
         }
         task?.cancel()
         await task?.value
@@ -174,6 +209,7 @@ public final class TestCluster: @unchecked Sendable {
     /// Stops controllers and drivers, closes the store, unmounts anything left under the directory and removes it.
     public func stop() async {
         await stopAPI()
+        await stopNodeAgent()
         await stopControllers()
         let processes = lock.withLock { () -> [DriverProcess] in
             defer { drivers = [:] }

@@ -23,6 +23,19 @@ struct ApplyGetTests {
     provisioner: hostpath.stowage.dev
     """
 
+    /// A volume reserved for the claim `data`, so the binder binds exactly that claim.
+    static let volumeForData = """
+    apiVersion: v1
+    kind: PersistentVolume
+    metadata:
+      name: for-data
+    spec:
+      capacity: {storage: 1Gi}
+      accessModes: [ReadWriteOnce]
+      claimRef: {namespace: default, name: data}
+      hostPath: {path: /tmp/stowage-cli-test-for-data}
+    """
+
     @Test func applyCreatesThenLeavesUnchangedThenConfigures() async throws {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
@@ -155,12 +168,16 @@ struct ApplyGetTests {
         #expect(described.stdout.contains("Status:        Pending") || described.stdout.contains("Pending"))
         #expect(described.stdout.contains("Events:"))
 
-        // wait returns when another client sets the phase; get -w prints the change.
+        // wait returns when the binder binds the claim to a volume created meanwhile; get -w prints the change.
+        // (Patching the phase by hand would race the binder, which rightly sets an unbound claim back to Pending.)
         let watch = try cli.start(["get", "pvc", "data", "-w"])
         defer { watch.terminate(); watch.waitUntilExit() }
+        let firstRow = try await KubectlAcceptanceTests.readUntil(watch, contains: "Pending", seconds: 30)
+        #expect(firstRow.contains("Pending"), "get -w printed: \(firstRow)")
         let waiter = try cli.start(["wait", "pvc/data", "--for=jsonpath={.status.phase}=Bound", "--timeout=30s"])
-        let patched = try await server.kubectl(["patch", "pvc", "data", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Bound"}}"#])
-        #expect(patched.status == 0, "\(patched.stderr)")
+        let volume = try cli.file("volume.yaml", Self.volumeForData)
+        let created = try await server.kubectl(["apply", "-f", volume])
+        #expect(created.status == 0, "\(created.stderr)")
         await waitForExit(waiter)
         #expect(waiter.terminationStatus == 0)
         #expect(String(decoding: (waiter.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -20,7 +20,9 @@ final class ServerProcess: @unchecked Sendable {
         guard let executable = CommandRunner.executable else { throw CocoaError(.fileNoSuchFile) }
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--state-dir", runner.stateDirectory, "--listen-address", "127.0.0.1:\(port)"] + extraArguments
+        // The tests start the drivers they need themselves, unless they ask serve for its built-in ones.
+        let drivers = extraArguments.contains { $0.hasPrefix("--drivers") } ? [] : ["--drivers", "none"]
+        process.arguments = ["serve", "--state-dir", runner.stateDirectory, "--listen-address", "127.0.0.1:\(port)"] + drivers + extraArguments
         let logHandle = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = logHandle
         process.standardError = logHandle

@@ -12,7 +12,12 @@ struct UpTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("persistentvolumeclaim/data created"))
         #expect(result.stdout.contains("NAMESPACE   NAME   STATUS"))
-        #expect(result.stdout.contains("fast   hostpath.stowage.dev   Delete"))
+        let classRows = result.stdout.split(separator: "\n").filter { $0.contains("stowage.dev") }
+        #expect(classRows.contains { $0.hasPrefix("fast ") && $0.contains("hostpath.stowage.dev") && $0.contains("Delete") }, "\(classRows)")
+        // First start: the built-in drivers' classes exist, hostpath the default, and the claim got it.
+        #expect(result.stdout.contains("stowage: created StorageClasses hostpath, loop, loop-block"))
+        #expect(classRows.contains { $0.hasPrefix("hostpath (default) ") }, "\(classRows)")
+        #expect(result.stdout.split(separator: "\n").contains { $0.contains(" data ") && $0.contains("hostpath") })
     }
 
     @Test func aRunningUpServesTheAPIToOtherCommands() async throws {

@@ -24,6 +24,14 @@ public struct PrinterColumn: Sendable {
 
 /// Column sets per kind, after kubectl's printers.
 public enum PrinterColumns {
+    /// The NAME cell: the object's name, with ` (default)` after the default StorageClass's, as kubectl shows it.
+    public static func name(in tree: JSONValue, of resource: APIResource) -> String {
+        let name = text(at: "metadata.name", in: tree)
+        guard resource.kind == "StorageClass",
+              tree["metadata"]?["annotations"]?["storageclass.kubernetes.io/is-default-class"]?.stringValue == "true" else { return name }
+        return name + " (default)"
+    }
+
     /// The columns of `kind` after NAME (AGE is always last).
     public static func columns(for resource: APIResource) -> [PrinterColumn] {
         switch resource.kind {

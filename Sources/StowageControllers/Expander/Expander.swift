@@ -117,7 +117,9 @@ public final class Expander: Reconciler {
         return try await cluster.updateStatus(updated)
     }
 
-    static func capability(of volume: PersistentVolume) -> VolumeCapability? {
+    /// The CSI capability a PV is used with: block or mount (with the PV's `fsType`), and the CSI access mode of
+    /// its first access mode. The node agent stages and publishes with the same one.
+    public static func capability(of volume: PersistentVolume) -> VolumeCapability? {
         let block = volume.spec?.effectiveVolumeMode == PersistentVolumeMode.block
         let mode = Provisioner.csiMode(volume.spec?.accessModes?.first ?? PersistentVolumeAccessMode.readWriteOnce)
         return VolumeCapability(accessType: block ? .block(.init()) : .mount(.init(fsType: volume.spec?.csi?.fsType ?? "")),

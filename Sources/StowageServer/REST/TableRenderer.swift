@@ -15,7 +15,7 @@ enum TableRenderer {
         var rows: [JSONValue] = []
         for object in objects {
             let tree = try APICodec.tree(object)
-            var cells: [JSONValue] = [.string(object.metadata.name ?? "")]
+            var cells: [JSONValue] = [.string(PrinterColumns.name(in: tree, of: T.resource))]
             cells += columns.map { JSONValue.string($0.value(tree)) }
             cells.append(.string(PrinterColumns.age(since: object.metadata.creationTimestamp)))
             var row: [JSONObject.Member] = [.init(key: "cells", value: .array(cells))]

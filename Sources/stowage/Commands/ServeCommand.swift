@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import StowageClient
 import StowageControllers
+import ServiceLifecycle
 import StowageServer
 
 /// `stowage serve`: the Kubernetes-compatible API on the state directory's socket and on TLS TCP.
@@ -25,13 +26,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tokens-file"), help: ArgumentHelp("A static token file (token,user,uid,\"group1,group2\") with more users.", valueName: "file"))
     var tokensFile: String?
 
-    @Option(name: .customLong("node-name"), help: ArgumentHelp("This machine's node name (default: the host name).", valueName: "name"))
-    var nodeName: String?
-
     @Option(help: ArgumentHelp(
         "Controllers to run, as kube-controller-manager spells it: * for all, name to add, -name to leave out (known: \(ControllerSelection.known.joined(separator: ", "))).",
         valueName: "list"))
     var controllers = "*"
+
+    @OptionGroup var node: NodeOptions
 
     @OptionGroup var state: StateOptions
 
@@ -56,17 +56,28 @@ struct ServeCommand: AsyncParsableCommand {
                 throw CommandFailure("\(error)")
             }
             print("stowage: state in \(state.resolvedDirectory)")
+            let classes = try await DefaultStorageClasses.ensure(in: cluster, drivers: node.driverNames)
+            if !classes.isEmpty { print("stowage: created StorageClasses \(classes.joined(separator: ", "))") }
             print("stowage: serving unix://\(options.socketPath) and https on \(options.listenAddresses.joined(separator: ", "))")
             print("stowage: KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
             fflush(nil)
             let manager = ControllerManager(cluster: cluster, options: ControllerManagerOptions(
                 selection: try ControllerSelection(parsing: controllers), pluginsDirectory: state.pluginsDirectory,
                 stagingDirectory: state.resolvedDirectory + "/staging"))
-            try FileManager.default.createDirectory(atPath: state.pluginsDirectory, withIntermediateDirectories: true)
+            let nodeServices: [any Service]
+            do {
+                nodeServices = try node.services(cluster: cluster, state: state, logger: logger)
+            } catch {
+                await cluster.store.close()
+                throw CommandFailure("\(error)")
+            }
             print("stowage: controllers \(manager.options.selection.enabled.joined(separator: ",")); drivers' sockets in \(state.pluginsDirectory)")
+            print("stowage: node \(node.resolvedNodeName); drivers \(node.driverNames.isEmpty ? "(none started)" : node.driverNames.joined(separator: ","))")
             fflush(nil)
             do {
-                try await runtime.run(alongside: [ControllerService(manager: manager), HeapTrimmer()])
+                // A service group stops its services in reverse order: the controllers and the node agent stop
+                // before the drivers they call.
+                try await runtime.run(alongside: nodeServices + [ControllerService(manager: manager), HeapTrimmer()])
             } catch {
                 await cluster.store.close()
                 throw CommandFailure("the API server stopped: \(error)")

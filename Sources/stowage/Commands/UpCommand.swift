@@ -27,6 +27,8 @@ struct UpCommand: AsyncParsableCommand {
         "A TCP address to serve the API on over HTTPS (host:port; repeatable; port 0 picks a free port).", valueName: "address"))
     var listenAddresses: [String] = []
 
+    @OptionGroup var node: NodeOptions
+
     @OptionGroup var state: StateOptions
 
     func run() async throws {
@@ -34,6 +36,9 @@ struct UpCommand: AsyncParsableCommand {
             let objects = try manifests.load()
             let cluster = try await state.openCluster()
             print("stowage: state in \(state.resolvedDirectory)")
+            // Before the file: admission gives claims without a class the default class when they are created.
+            let classes = try await DefaultStorageClasses.ensure(in: cluster, drivers: node.driverNames)
+            if !classes.isEmpty { print("stowage: created StorageClasses \(classes.joined(separator: ", "))") }
             for outcome in try await ManifestApplier(cluster: cluster).apply(objects) { print(outcome.line) }
             var kinds: [any APIObject.Type] = []
             for item in objects where !kinds.contains(where: { $0.resource == type(of: item.object).resource }) {
@@ -57,7 +62,8 @@ struct UpCommand: AsyncParsableCommand {
             let controllers = ControllerService(manager: ControllerManager(
                 cluster: cluster, options: ControllerManagerOptions(pluginsDirectory: state.pluginsDirectory,
                                                                   stagingDirectory: state.resolvedDirectory + "/staging")))
-            let services = ServiceGroup(configuration: .init(services: (try runtime.services() + [controllers, HeapTrimmer()]).map { .init(service: $0) },
+            let nodeServices = try node.services(cluster: cluster, state: state, logger: logger)
+            let services = ServiceGroup(configuration: .init(services: (try runtime.services() + nodeServices + [controllers, HeapTrimmer()]).map { .init(service: $0) },
                                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await services.run() }

@@ -62,7 +62,7 @@ struct ObjectPrinter {
         var rows: [[String]] = [header]
         for object in objects {
             let tree = try APICodec.tree(object)
-            rows.append((showNamespace ? [object.metadata.namespace ?? ""] : []) + [object.metadata.name ?? ""]
+            rows.append((showNamespace ? [object.metadata.namespace ?? ""] : []) + [PrinterColumns.name(in: tree, of: T.resource)]
                         + columns.map { $0.value(tree) } + [PrinterColumns.age(since: object.metadata.creationTimestamp)])
         }
         let widths = rows[0].indices.map { index in rows.map { $0[index].count }.max() ?? 0 }

@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CLinuxLoop
+
+/// Builds a container's view of the host and executes its command in it. Runs in `stowage-container-init`, after
+/// `unshare(CLONE_NEWNS|CLONE_NEWUTS)`, so nothing it mounts is seen by the host.
+///
+/// The container sees the host's own tree, with its volumes mounted at their paths. A path that does not exist on
+/// the host (a `mountPath` of `/data`, a `devicePath` under `/dev`) is never created on the host: the directories
+/// on the way to it are assembled in a small tmpfs, entry by entry — every other entry is bind-mounted (recursively)
+/// or re-created as the same symlink — and the missing directory or file is made there. The root is then
+/// switched with `pivot_root`, and the host's old root is detached, so mounts of other pods' volumes that were
+/// copied into the namespace are let go at once (a loop device is never kept busy by a neighbour).
+public enum ContainerRoot {
+    private static let newMountNamespace: Int32 = 0x0002_0000  // CLONE_NEWNS
+    private static let newUTSNamespace: Int32 = 0x0400_0000    // CLONE_NEWUTS
+    private static let oldRootName = ".stowage-old-root"
+
+    /// Enters new mount and UTS namespaces, builds the root, switches to it and executes the command.
+    /// - Throws: `LinuxError` naming the step and path that failed; on success it does not return.
+    public static func enter(_ launch: ContainerLaunch) throws -> Never {
+        guard let program = launch.arguments.first, !program.isEmpty else {
+            throw LinuxError(call: "exec", path: "", errno: EINVAL, detail: "no command to run")
+        }
+        _ = try checkedSystemCall("unshare(CLONE_NEWNS|CLONE_NEWUTS)") { stowage_unshare(newMountNamespace | newUTSNamespace) }
+        _ = try checkedSystemCall("mount(MS_REC|MS_PRIVATE)", path: "/") {
+            Glibc.mount(nil, "/", nil, Mount.Flags([.recursive, .private]).rawValue, nil)
+        }
+        _ = try checkedSystemCall("sethostname", path: launch.hostname) { sethostname(launch.hostname, launch.hostname.utf8.count) }
+        let root = launch.rootDirectory
+        try Mount.mount(source: "stowage-root", target: root, type: "tmpfs", flags: [.noSetUID], data: "size=16m,mode=0755")
+        let plan = try RootPlan(launch)
+        try plan.assemble(in: root)
+        for mount in plan.mounts { try attach(mount, in: root) }
+        try detachHidden(launch.hiddenPaths, keeping: plan.mounts.map(\.target), in: root)
+        try pivot(into: root)
+        let workingDirectory = plan.workingDirectory ?? "/"
+        try FileTree.makeDirectories(workingDirectory)
+        _ = try checkedSystemCall("chdir", path: workingDirectory) { chdir(workingDirectory) }
+        clearenv()
+        for entry in launch.environment {
+            guard let equals = entry.firstIndex(of: "=") else { continue }
+            setenv(String(entry[..<equals]), String(entry[entry.index(after: equals)...]), 1)
+        }
+        if getenv("PATH") == nil { setenv("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", 1) }
+        var argv: [UnsafeMutablePointer<CChar>?] = launch.arguments.map { strdup($0) }
+        argv.append(nil)
+        execvp(program, argv)
+        throw LinuxError.lastError("execvp", path: program)
+    }
+
+    /// Makes a volume visible at its target: the directory or device file is created when missing (in the tmpfs,
+    /// or inside a volume mounted at a shallower path), then the source — or its `subPath`, opened without
+    /// following symlinks — is bind-mounted there, read-only when asked.
+    private static func attach(_ mount: ContainerLaunch.VolumeMount, in root: String) throws {
+        let destination = root + mount.target
+        if mount.isDevice {
+            try FileTree.makeDirectories(FileTree.parent(of: destination))
+            try FileTree.makeFile(destination)
+        } else {
+            try FileTree.makeDirectories(destination)
+        }
+        guard let subPath = mount.subPath, !subPath.isEmpty else {
+            try Mount.bind(mount.source, to: destination, readOnly: mount.readOnly)
+            return
+        }
+        let descriptor = try SubPath.open(subPath, in: mount.source)
+        defer { close(descriptor) }
+        try Mount.bind("/proc/self/fd/\(descriptor)", to: destination, readOnly: mount.readOnly)
+    }
+
+    /// Detaches, inside the namespace, every copy of a mount under a hidden host path that the root holds, except
+    /// the container's own volumes.
+    private static func detachHidden(_ hidden: [String], keeping targets: [String], in root: String) throws {
+        func isAtOrUnder(_ path: String, _ base: String) -> Bool { path == base || path.hasPrefix(base == "/" ? "/" : base + "/") }
+        let doomed = try MountInfo.current().map(\.mountPoint).filter { point in
+            guard point.hasPrefix(root + "/") else { return false }
+            let inside = String(point.dropFirst(root.count))
+            return hidden.contains { isAtOrUnder(inside, $0) } && !targets.contains { isAtOrUnder(inside, $0) }
+        }
+        for point in doomed.sorted(by: { $0.count > $1.count }) {
+            _ = umount2(point, 2)  // MNT_DETACH; a copy already gone with its parent is not an error
+        }
+    }
+
+    private static func pivot(into root: String) throws {
+        let oldRoot = "\(root)/\(oldRootName)"
+        _ = try checkedSystemCall("mkdir", path: oldRoot) { mkdir(oldRoot, 0o700) }
+        _ = try checkedSystemCall("pivot_root", path: root) { stowage_pivot_root(root, oldRoot) }
+        _ = try checkedSystemCall("chdir", path: "/") { chdir("/") }
+        _ = try checkedSystemCall("umount2(MNT_DETACH)", path: "/\(oldRootName)") { umount2("/\(oldRootName)", 2) }
+        _ = rmdir("/\(oldRootName)")
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import StowageClient
+import StowageNode
+
+/// `--node-name` and `--drivers`: the node this process serves and the built-in drivers it runs.
+struct NodeOptions: ParsableArguments {
+    @Option(name: .customLong("node-name"), help: ArgumentHelp("This machine's node name (default: the host name).", valueName: "name"))
+    var nodeName: String?
+
+    @Option(help: ArgumentHelp(
+        "Built-in drivers to run and supervise, comma-separated (\(DriverSupervisor.builtIn.joined(separator: ","))), or none (drivers started by hand put their sockets in <state-dir>/plugins).",
+        valueName: "list"))
+    var drivers = DriverSupervisor.builtIn.joined(separator: ",")
+
+    func validate() throws {
+        for name in driverNames where !DriverSupervisor.builtIn.contains(name) {
+            throw ValidationError("--drivers: unknown driver \(name.debugDescription); the built-in drivers are \(DriverSupervisor.builtIn.joined(separator: ", "))")
+        }
+    }
+
+    var driverNames: [String] {
+        drivers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "none" }
+    }
+
+    /// The node name in effect.
+    var resolvedNodeName: String { nodeName ?? ProcessInfo.processInfo.hostName.lowercased() }
+
+    /// The driver supervisor and the node agent as services of a `ServiceGroup`.
+    /// - Throws: when a driver executable is missing or the node's records cannot be read.
+    func services(cluster: any Cluster, state: StateOptions, logger: Logger) throws -> [any Service] {
+        try FileManager.default.createDirectory(atPath: state.pluginsDirectory, withIntermediateDirectories: true)
+        let supervisor = DriverSupervisor(names: driverNames, stateDirectory: state.resolvedDirectory,
+                                          pluginsDirectory: state.pluginsDirectory, nodeName: resolvedNodeName, logger: logger)
+        try supervisor.checkExecutables()
+        let agent = try NodeAgent(cluster: cluster, options: NodeAgentOptions(
+            nodeName: resolvedNodeName, stateDirectory: state.resolvedDirectory, pluginsDirectory: state.pluginsDirectory), logger: logger)
+        return [CancellingService { await supervisor.run() }, CancellingService { await agent.run() }]
+    }
+}
+
+/// A task that runs until graceful shutdown, as a `Service`.
+struct CancellingService: Service {
+    let body: @Sendable () async -> Void
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await body() }
+        // A body with nothing to do (no drivers to supervise) returns at once; the group must not take that for
+        // a failure, so the service lasts until shutdown.
+        try? await gracefulShutdown()
+    }
+}
