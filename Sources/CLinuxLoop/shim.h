@@ -1,5 +1,5 @@
 // Kernel UAPI headers that Glibc's Swift module does not expose: loop-device ioctls and the
-// filesystem ioctls (FICLONE, FS_IOC_FSGETXATTR/FSSETXATTR for project ids), and pivot_root(2) and unshare(2), which have no
+// filesystem ioctls (FICLONE, FS_IOC_FSGETXATTR/FSSETXATTR for project ids), and pivot_root(2), unshare(2) and setns(2), which have no
 // Glibc wrapper (syscall(2) is variadic and does not import into Swift). Header-only; nothing is linked.
 // Function-like macros (_IOW, ...) do not import into Swift, so their values are re-exported as constants.
 #include <linux/loop.h>
@@ -17,9 +17,12 @@ static inline int stowage_pivot_root(const char *new_root, const char *put_old) 
     return (int)syscall(SYS_pivot_root, new_root, put_old);
 }
 
-// unshare(2), whose declaration Glibc hides without _GNU_SOURCE.
+// unshare(2) and setns(2), whose declarations Glibc hides without _GNU_SOURCE.
 static inline int stowage_unshare(int flags) {
     return (int)syscall(SYS_unshare, flags);
+}
+static inline int stowage_setns(int fd, int nstype) {
+    return (int)syscall(SYS_setns, fd, nstype);
 }
 
 static const unsigned long stowage_FICLONE = FICLONE;

@@ -16,6 +16,9 @@ public struct NodeAgentOptions: Sendable {
     public var hostIP: String?
     /// Concurrent pod reconciles.
     public var workers: Int
+    /// `stowage-container-init`, which starts containers (default: next to the running program, or in
+    /// `$STOWAGE_DRIVERS_DIR`).
+    public var containerHelper: String = DriverSupervisor.defaultBinaries + "/stowage-container-init"
 
     public init(nodeName: String, stateDirectory: String, pluginsDirectory: String, hostIP: String? = nil, workers: Int = 8) {
         self.nodeName = nodeName
@@ -67,7 +70,10 @@ public final class NodeAgent: Sendable {
         let events = EventRecorder(cluster: cluster, component: "kubelet", logger: logger)
         let manager = VolumeManager(nodeName: options.nodeName, cluster: cluster, pods: pods, claims: claims, volumes: volumes,
                                     drivers: drivers, records: records, stagingDirectory: options.stagingDirectory,
-                                    events: events, hostIP: hostIP)
+                                    events: events, hostIP: hostIP, runtime: PodRuntime(context: RuntimeContext(
+                                        helper: options.containerHelper,
+                                        builder: ContainerLaunchBuilder(podsDirectory: options.podsDirectory,
+                                                                        hiddenPaths: [options.stateDirectory], hostIP: hostIP))))
         let loop = ReconcileLoop(manager, workers: options.workers, logger: logger)
         manager.register(with: loop)
         let registration = NodeRegistration(cluster: cluster, nodeName: options.nodeName, hostIP: hostIP, drivers: drivers)

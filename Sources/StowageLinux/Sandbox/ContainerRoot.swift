@@ -50,6 +50,26 @@ public enum ContainerRoot {
         throw LinuxError.lastError("execvp", path: program)
     }
 
+    /// Joins the mount and UTS namespaces of the running container process `pid` and executes `arguments` there
+    /// (an exec probe, `stowage exec`), in `/` with the environment of the caller.
+    /// - Throws: `LinuxError` naming the namespace or the program; on success it does not return.
+    public static func join(pid: Int32, arguments: [String]) throws -> Never {
+        guard let program = arguments.first, !program.isEmpty else {
+            throw LinuxError(call: "exec", path: "", errno: EINVAL, detail: "no command to run")
+        }
+        for (name, type) in [("mnt", newMountNamespace), ("uts", newUTSNamespace)] {
+            let path = "/proc/\(pid)/ns/\(name)"
+            let descriptor = try checkedSystemCall("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+            defer { close(descriptor) }
+            _ = try checkedSystemCall("setns", path: path) { stowage_setns(descriptor, type) }
+        }
+        _ = try checkedSystemCall("chdir", path: "/") { chdir("/") }
+        var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
+        argv.append(nil)
+        execvp(program, argv)
+        throw LinuxError.lastError("execvp", path: program)
+    }
+
     /// Makes a volume visible at its target: the directory or device file is created when missing (in the tmpfs,
     /// or inside a volume mounted at a shallower path), then the source — or its `subPath`, opened without
     /// following symlinks — is bind-mounted there, read-only when asked.

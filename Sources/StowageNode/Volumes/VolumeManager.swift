@@ -27,6 +27,9 @@ public final class VolumeManager: Reconciler {
     let stagingDirectory: String
     let events: EventRecorder
     let statusBuilder: PodStatusBuilder
+    let runtime: PodRuntime
+    /// Queues a pod again (set when registered with the loop): the runtime calls it when a container changes.
+    private let requeue = Mutex<(@Sendable (String) -> Void)?>(nil)
     private let stagingLock = KeyedLock<String>()
     /// Volumes this process has seen published, by pod: they are not asked for again on every pod update.
     private let confirmed = Mutex<[String: Set<String>]>([:])
@@ -35,7 +38,7 @@ public final class VolumeManager: Reconciler {
 
     init(nodeName: String, cluster: any Cluster, pods: Informer<Pod>, claims: Informer<PersistentVolumeClaim>,
          volumes: Informer<PersistentVolume>, drivers: DriverDirectory, records: PodVolumeRecords,
-         stagingDirectory: String, events: EventRecorder, hostIP: String) {
+         stagingDirectory: String, events: EventRecorder, hostIP: String, runtime: PodRuntime) {
         self.nodeName = nodeName
         self.cluster = cluster
         self.pods = pods
@@ -46,11 +49,13 @@ public final class VolumeManager: Reconciler {
         self.stagingDirectory = stagingDirectory
         self.events = events
         self.statusBuilder = PodStatusBuilder(hostIP: hostIP)
+        self.runtime = runtime
     }
 
     /// Connects the informers and the driver directory to `loop`, and queues every pod the records know (those
     /// deleted while the node was down are torn down).
     func register(with loop: ReconcileLoop<VolumeManager>) {
+        requeue.withLock { $0 = { loop.enqueue($0) } }
         pods.addHandler { [nodeName] event in
             let pod = event.object
             guard let uid = pod.metadata.uid else { return }
@@ -92,6 +97,7 @@ public final class VolumeManager: Reconciler {
             try await report(pod, .waiting(reason: "ContainerCreating", message: notReady.description))
             return .again(after: .seconds(10))  // claims wake it sooner; this covers a volume changed meanwhile
         }
+        var mounted: [String: MountedVolume] = [:]
         for volume in planned where !isConfirmed(volume.name, of: uid) {
             do {
                 try await setUp(volume, of: pod, uid: uid)
@@ -101,9 +107,13 @@ public final class VolumeManager: Reconciler {
                 try await report(pod, .waiting(reason: "ContainerCreating", message: "volume \"\(volume.name)\": \(message)"))
                 throw error
             }
-            confirmed.withLock { $0[uid, default: []].insert(volume.name) }
+            confirmed.withLock { _ = $0[uid, default: []].insert(volume.name) }
         }
-        try await report(pod, .ready)
+        for volume in planned { mounted[volume.name] = MountedVolume(path: targetPath(of: volume, uid: uid), isBlock: volume.isBlock) }
+        let wake = requeue.withLock { $0 }
+        let worker = await runtime.sync(pod, volumes: mounted) { wake?(uid) }
+        let (initContainers, containers) = await worker.containerStatuses()
+        try await report(pod, .running(initContainers: initContainers, containers: containers))
         return .done
     }
 
@@ -163,6 +173,8 @@ public final class VolumeManager: Reconciler {
     /// directory. A driver that is not running leaves its volumes (and the record) until it is back.
     private func tearDown(_ uid: String) async throws {
         confirmed.withLock { _ = $0.removeValue(forKey: uid) }
+        // The containers go first: a process still running would keep its volumes busy.
+        await runtime.stop(uid)
         guard var recorded = records.volumes(of: uid) else { return }
         while let entry = recorded.last {
             guard let driver = drivers.driver(named: entry.driver) else {
@@ -184,8 +196,8 @@ public final class VolumeManager: Reconciler {
 
     // MARK: Status
 
-    private func report(_ pod: Pod, _ volumes: PodStatusBuilder.Volumes) async throws {
-        let status = statusBuilder.status(of: pod, volumes: volumes)
+    private func report(_ pod: Pod, _ progress: PodStatusBuilder.Progress) async throws {
+        let status = statusBuilder.status(of: pod, progress)
         guard PodStatusBuilder.differs(pod.status, status) else { return }
         var updated = pod
         updated.status = status

@@ -1,0 +1,113 @@
+import Foundation
+import StowageLinux
+
+/// What the node records about a running container process (`<pods>/<uid>/containers/<name>/state.json`), so a
+/// restarted node agent finds the processes still running and adopts them instead of starting them twice.
+struct ContainerRecord: Codable, Sendable, Equatable {
+    var pid: Int32
+    /// The process's start time in clock ticks after boot (`/proc/<pid>/stat` field 22): a reused pid never matches.
+    var startTicks: UInt64
+    var restartCount: Int32
+    var startedAt: Date
+}
+
+/// One run of a container's command: the `stowage-container-init` child (which becomes the command), its log, and
+/// how to wait for it and stop it. An adopted process (started before a restart of the node agent) is not our
+/// child: its exit is noticed by polling and its exit code is unknown.
+final class ContainerProcess: Sendable {
+    let record: ContainerRecord
+    private let exit: ExitStatus?
+
+    private init(record: ContainerRecord, exit: ExitStatus?) {
+        self.record = record
+        self.exit = exit
+    }
+
+    /// Starts the helper on `specPath`, appending its output to `logPath`.
+    /// - Throws: when the helper cannot be started or the log not opened.
+    static func start(helper: String, specPath: String, logPath: String, restartCount: Int32) throws -> ContainerProcess {
+        if !FileManager.default.fileExists(atPath: logPath) {
+            FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o640])
+        }
+        guard let log = FileHandle(forWritingAtPath: logPath) else { throw NodeAgentError("cannot open the container log \(logPath)") }
+        defer { try? log.close() }
+        log.seekToEndOfFile()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: helper)
+        process.arguments = [specPath]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = log
+        process.standardError = log
+        let exit = ExitStatus()
+        process.terminationHandler = { finished in
+            // Killed by a signal: 128 + the signal, as container runtimes report it.
+            exit.finished(finished.terminationReason == .uncaughtSignal ? 128 + finished.terminationStatus : finished.terminationStatus)
+        }
+        try process.run()
+        let pid = process.processIdentifier
+        return ContainerProcess(record: ContainerRecord(pid: pid, startTicks: Self.startTicks(of: pid) ?? 0,
+                                                        restartCount: restartCount, startedAt: Date()), exit: exit)
+    }
+
+    /// The process of `record`, if it is still running (same pid, same start time).
+    static func adopt(_ record: ContainerRecord) -> ContainerProcess? {
+        guard record.pid > 1, let ticks = startTicks(of: record.pid), ticks == record.startTicks else { return nil }
+        return ContainerProcess(record: record, exit: nil)
+    }
+
+    /// Waits for the process to end; its exit code, or nil when it is unknown (an adopted process).
+    func wait() async -> Int32? {
+        if let exit { return await exit.wait() }
+        while isAlive { try? await Task.sleep(for: .milliseconds(200)) }
+        return nil
+    }
+
+    var isAlive: Bool { Self.startTicks(of: record.pid) == record.startTicks }
+
+    /// SIGTERM to the container's process group, SIGKILL after `grace`, then SIGKILL to anything still in its
+    /// mount namespace (a process that left the group would keep the volumes busy). Returns once all are gone.
+    func stop(grace: Duration) async {
+        let namespace = Self.mountNamespace(of: record.pid)
+        kill(-record.pid, SIGTERM)
+        kill(record.pid, SIGTERM)
+        let deadline = ContinuousClock.now.advanced(by: grace)
+        while isAlive, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if isAlive {
+            kill(-record.pid, SIGKILL)
+            kill(record.pid, SIGKILL)
+        }
+        // Only a namespace of the container's own: a helper that had not unshared yet is in the host's, and
+        // every process of the host must never be swept.
+        guard let namespace, namespace != Self.mountNamespace(of: getpid()) else {
+            if exit != nil { _ = await wait() }
+            return
+        }
+        let sweepDeadline = ContinuousClock.now.advanced(by: .seconds(5))
+        while ContinuousClock.now < sweepDeadline {
+            let stragglers = Self.processes(inMountNamespace: namespace)
+            if stragglers.isEmpty { break }
+            for pid in stragglers { kill(pid, SIGKILL) }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if exit != nil { _ = await wait() }
+    }
+
+    /// Field 22 of `/proc/<pid>/stat`, or nil when there is no such process (or it is a zombie already).
+    static func startTicks(of pid: Int32) -> UInt64? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        // fields[0] is the state (field 3); the start time is field 22.
+        guard fields.count > 19, fields[0] != "Z" else { return nil }
+        return UInt64(fields[19])
+    }
+
+    static func mountNamespace(of pid: Int32) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/mnt")
+    }
+
+    static func processes(inMountNamespace namespace: String) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { $0 != getpid() && mountNamespace(of: $0) == namespace }
+    }
+}

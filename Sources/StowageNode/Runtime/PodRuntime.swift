@@ -1,0 +1,74 @@
+import Foundation
+import StowageAPI
+import Synchronization
+
+/// What every pod worker shares: the helper that starts containers, the launch builder, and running a command in
+/// a container (exec probes).
+struct RuntimeContext: Sendable {
+    /// `stowage-container-init`.
+    let helper: String
+    let builder: ContainerLaunchBuilder
+
+    /// Runs `command` in the namespaces of container process `pid`; whether it exited 0 within `timeout`.
+    func runInContainer(pid: Int32, command: [String], timeout: Duration) async -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: helper)
+        process.arguments = ["--join", "\(pid)"] + command
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        let exit = ExitStatus()
+        process.terminationHandler = { exit.finished($0.terminationReason == .exit ? $0.terminationStatus : -1) }
+        guard (try? process.run()) != nil else { return false }
+        let watchdog = Task {
+            try await Task.sleep(for: timeout)
+            kill(process.processIdentifier, SIGKILL)
+        }
+        let status = await exit.wait()
+        watchdog.cancel()
+        return status == 0
+    }
+}
+
+/// The pod runtime of one node: a ``PodWorker`` per pod whose volumes are set up, created on the first sync and
+/// stopped when the pod goes.
+final class PodRuntime: Sendable {
+    let context: RuntimeContext
+    private let workers = Mutex<[String: PodWorker]>([:])
+
+    init(context: RuntimeContext) {
+        self.context = context
+    }
+
+    /// Starts the pod's containers if they are not running yet; returns the worker.
+    func sync(_ pod: Pod, volumes: [String: MountedVolume], onChange: @escaping @Sendable () -> Void) async -> PodWorker {
+        let uid = pod.metadata.uid ?? ""
+        let worker = workers.withLock { workers in
+            if let existing = workers[uid] { return existing }
+            let created = PodWorker(pod: pod, volumes: volumes, context: context, onChange: onChange)
+            workers[uid] = created
+            return created
+        }
+        await worker.start()
+        return worker
+    }
+
+    /// The worker of pod `uid`, if its containers were started by this process.
+    func worker(_ uid: String) -> PodWorker? { workers.withLock { $0[uid] } }
+
+    /// Stops pod `uid`'s containers and forgets it. Processes a previous run of the node agent started (the pod
+    /// was deleted while it was down) are found through their records and stopped too.
+    func stop(_ uid: String) async {
+        if let worker = workers.withLock({ $0.removeValue(forKey: uid) }) {
+            await worker.stop()
+            return
+        }
+        let containers = "\(context.builder.podsDirectory)/\(uid)/containers"
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: containers)) ?? [] {
+            guard let data = try? Data(contentsOf: URL(fileURLWithPath: "\(containers)/\(name)/state.json")),
+                  let record = try? JSONDecoder().decode(ContainerRecord.self, from: data),
+                  let process = ContainerProcess.adopt(record) else { continue }
+            await process.stop(grace: .seconds(2))
+        }
+    }
+}
