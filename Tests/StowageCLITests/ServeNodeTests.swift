@@ -32,6 +32,12 @@ struct ServeNodeTests {
         let server = try await onOwnThread { try ServerProcess(runner: cli, extraArguments: ["--drivers", "hostpath,emptydir", "--node-name", "cli-node"]) }
         defer { server.stop() }
         let path = try cli.file("pod.yaml", Self.manifest)
+        if ServerProcess.kubectlPath != nil {
+            // kubectl prints the server's warning that the image is not pulled.
+            let dryRun = try await server.kubectl(["create", "--dry-run=server", "-f", path])
+            #expect(dryRun.status == 0, "\(dryRun.stderr)")
+            #expect(dryRun.stderr.contains("Warning: spec.containers[0].image: \"busybox\" is not pulled"), "\(dryRun.stderr)")
+        }
         let applied = try await cli.run(["apply", "-f", path])
         #expect(applied.status == 0, "\(applied.stderr)")
         let waited = try await cli.run(["wait", "pod/consumer", "--for=jsonpath={.status.phase}=Running", "--timeout=60s"])

@@ -90,6 +90,12 @@ public final class ControllerManager: Sendable {
             collector.register(with: loop)
             loops.append { await loop.run() }
         }
+        if selection.isEnabled("placement") {
+            let placement = Placement(cluster: cluster, informers: informers, events: recorder("default-scheduler"))
+            let loop = ReconcileLoop(placement, workers: max(1, workers / 4), logger: logger)
+            placement.register(with: loop)
+            loops.append { await loop.run() }
+        }
         logger.info("controllers starting", metadata: ["controllers": "\(selection.enabled.joined(separator: ","))"])
         let workerLoops = loops
         await withTaskGroup(of: Void.self) { group in

@@ -1,23 +1,23 @@
 import Synchronization
 
-/// A child's exit status, handed from Foundation's termination handler to one waiter whichever comes first. Its
+/// A child's exit status, handed from Foundation's termination handler to every waiter, whenever each comes. A
 /// wait is not cut short by cancellation (an `AsyncStream` iteration would be).
 final class ExitStatus: Sendable {
-    private let state = Mutex<(status: Int32?, waiter: CheckedContinuation<Int32, Never>?)>((nil, nil))
+    private let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
 
     func finished(_ status: Int32) {
-        let waiter = state.withLock { state -> CheckedContinuation<Int32, Never>? in
+        let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
             state.status = status
-            defer { state.waiter = nil }
-            return state.waiter
+            defer { state.waiters = [] }
+            return state.waiters
         }
-        waiter?.resume(returning: status)
+        for waiter in waiters { waiter.resume(returning: status) }
     }
 
     func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let status = state.withLock { state -> Int32? in
-                if state.status == nil { state.waiter = continuation }
+                if state.status == nil { state.waiters.append(continuation) }
                 return state.status
             }
             if let status { continuation.resume(returning: status) }

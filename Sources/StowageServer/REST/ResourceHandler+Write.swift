@@ -11,7 +11,7 @@ extension ResourceHandler {
         var (object, warnings) = try await decodeBody(request, context: context, validation: options.fieldValidation)
         try placeInNamespace(&object, path: path)
         let created = try await cluster.create(object, options: options)
-        return RESTResponse.json(try encoded(created), status: .created, warnings: warnings)
+        return RESTResponse.json(try encoded(created), status: .created, warnings: warnings + CreationWarnings.of(created))
     }
 
     func update(_ request: Request, context: APIRequestContext, key: ObjectKey, query: QueryParameters, status: Bool) async throws -> Response {

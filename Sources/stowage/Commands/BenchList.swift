@@ -15,6 +15,7 @@ extension BenchCommand {
             BenchProvisionCommand.self,
             BenchBindCommand.self,
             BenchDynamicCommand.self,
+            BenchPodsCommand.self,
         ]
     }
 }

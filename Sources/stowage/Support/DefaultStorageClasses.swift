@@ -4,7 +4,9 @@ import StowageClient
 /// The StorageClasses a newcomer meets: created on first start (when no StorageClass exists at all) for the
 /// built-in drivers this process runs. A class the administrator deleted or changed later is left as it is.
 enum DefaultStorageClasses {
-    /// `hostpath` (the default class), `loop` (ext4 filesystems) and `loop-block` (for `volumeMode: Block` claims).
+    /// `hostpath` (the default class, Immediate), `loop` (ext4 filesystems) and `loop-block` (for `volumeMode:
+    /// Block` claims), both WaitForFirstConsumer: a loop volume is made on the node its first pod is placed on.
+    /// The same objects as `examples/quickstart.yaml`.
     static let manifests: [String: String] = [
         "hostpath": """
             apiVersion: storage.k8s.io/v1
@@ -24,7 +26,7 @@ enum DefaultStorageClasses {
             provisioner: loop.stowage.dev
             parameters: {csi.storage.k8s.io/fstype: ext4}
             reclaimPolicy: Delete
-            volumeBindingMode: Immediate
+            volumeBindingMode: WaitForFirstConsumer
             allowVolumeExpansion: true
             """,
         "loop-block": """
@@ -33,7 +35,7 @@ enum DefaultStorageClasses {
             metadata: {name: loop-block}
             provisioner: loop.stowage.dev
             reclaimPolicy: Delete
-            volumeBindingMode: Immediate
+            volumeBindingMode: WaitForFirstConsumer
             allowVolumeExpansion: true
             """,
     ]
