@@ -48,7 +48,7 @@ struct ServeNodeTests {
         let cluster = try HTTPCluster(endpoint: .stateDirectory(cli.stateDirectory))
         let pod = try await cluster.get(Pod.self, ObjectKey(namespace: "default", name: "consumer"))
         let target = "\(cli.stateDirectory)/pods/\(pod.metadata.uid ?? "")/volumes/hostpath.stowage.dev/data"
-        let mounts = try String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)
+        let mounts = NodeCrashTests.mountTable()
         #expect(mounts.contains(" \(target) "), "the claim is mounted at \(target)")
         let node = try await cluster.get(Node.self, ObjectKey(name: "cli-node"))
         #expect(node.status?.conditions?.first { $0.type == "Ready" }?.status == "True")
@@ -61,7 +61,7 @@ struct ServeNodeTests {
         while FileManager.default.fileExists(atPath: "\(cli.stateDirectory)/pods/\(pod.metadata.uid ?? "")"), ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(!((try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? "").contains(target))
+        #expect(!NodeCrashTests.mountTable().contains(target))
         try await cluster.shutdown()
         let driverPID = pid_t((try String(contentsOfFile: "\(cli.stateDirectory)/drivers/hostpath/driver.pid", encoding: .utf8))
             .trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0

@@ -36,7 +36,8 @@ enum HostPaths {
 
     /// Every mount point of this mount namespace (field 5 of /proc/self/mountinfo, octal escapes decoded).
     static func mountPoints() -> [String] {
-        guard let text = try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8) else { return [] }
+        // Read to the end: Foundation's String(contentsOfFile:) stops short on a large procfs file.
+        guard let text = (FileHandle(forReadingAtPath: "/proc/self/mountinfo").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) }) else { return [] }
         return text.split(separator: "\n").compactMap { line in
             let fields = line.split(separator: " ", omittingEmptySubsequences: false)
             return fields.count > 4 ? unescape(fields[4]) : nil

@@ -58,8 +58,17 @@ final class ContainerProcess: Sendable {
     /// Waits for the process to end; its exit code, or nil when it is unknown (an adopted process).
     func wait() async -> Int32? {
         if let exit { return await exit.wait() }
-        while isAlive { try? await Task.sleep(for: .milliseconds(200)) }
+        while isAlive { await Self.pause(.milliseconds(200)) }
         return nil
+    }
+
+    /// Sleeps for `duration` even in a cancelled task: the loops here wait on real processes, and a cancelled
+    /// `Task.sleep` returns at once, which turned them into busy loops.
+    static func pause(_ duration: Duration) async {
+        let nanoseconds = Int(duration.components.seconds) * 1_000_000_000 + Int(duration.components.attoseconds / 1_000_000_000)
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) { continuation.resume() }
+        }
     }
 
     var isAlive: Bool { Self.startTicks(of: record.pid) == record.startTicks }
@@ -71,7 +80,7 @@ final class ContainerProcess: Sendable {
         kill(-record.pid, SIGTERM)
         kill(record.pid, SIGTERM)
         let deadline = ContinuousClock.now.advanced(by: grace)
-        while isAlive, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        while isAlive, ContinuousClock.now < deadline { await Self.pause(.milliseconds(20)) }
         if isAlive {
             kill(-record.pid, SIGKILL)
             kill(record.pid, SIGKILL)
@@ -87,7 +96,7 @@ final class ContainerProcess: Sendable {
             let stragglers = Self.processes(inMountNamespace: namespace)
             if stragglers.isEmpty { break }
             for pid in stragglers { kill(pid, SIGKILL) }
-            try? await Task.sleep(for: .milliseconds(20))
+            await Self.pause(.milliseconds(20))
         }
         if exit != nil { _ = await wait() }
     }

@@ -59,7 +59,7 @@ final class DriverHarness: Sendable {
 /// Unmounting and removal for tests: nothing may stay mounted under a temp directory a test created.
 enum TestCleanup {
     static func mountPoints(under directory: String) -> [String] {
-        let text = (try? String(contentsOfFile: "/proc/self/mountinfo", encoding: .utf8)) ?? ""
+        let text = (FileHandle(forReadingAtPath: "/proc/self/mountinfo").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? "")
         return text.split(separator: "\n").compactMap { line -> String? in
             guard let point = line.split(separator: " ").dropFirst(4).first.map(String.init) else { return nil }
             return point == directory || point.hasPrefix(directory + "/") ? point : nil
