@@ -150,5 +150,6 @@ let blockCapability = VolumeCapability.block(mode: .singleNodeWriter)
 
 /// `/proc/self/mountinfo`, decoded leniently (another program's mount name need not be UTF-8).
 func mountinfo() -> String {
-    String(decoding: FileManager.default.contents(atPath: "/proc/self/mountinfo") ?? Data(), as: UTF8.self)
+    // Read to the end: FileManager's contents(atPath:) stops short on a large procfs file.
+    String(decoding: FileHandle(forReadingAtPath: "/proc/self/mountinfo")?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
 }
