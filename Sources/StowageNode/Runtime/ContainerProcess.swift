@@ -71,20 +71,23 @@ final class ContainerProcess: Sendable {
         }
     }
 
-    var isAlive: Bool { Self.startTicks(of: record.pid) == record.startTicks }
+    /// Our own child is alive until Foundation reports its exit; an adopted process while `/proc` shows it with
+    /// its recorded start time.
+    var isAlive: Bool {
+        if let exit { return !exit.hasExited }
+        return Self.startTicks(of: record.pid) == record.startTicks
+    }
 
     /// SIGTERM to the container's process group, SIGKILL after `grace`, then SIGKILL to anything still in its
     /// mount namespace (a process that left the group would keep the volumes busy). Returns once all are gone.
     func stop(grace: Duration) async {
         let namespace = Self.mountNamespace(of: record.pid)
-        kill(-record.pid, SIGTERM)
-        kill(record.pid, SIGTERM)
+        // The process group (the helper called setsid); the process alone if the group is not there yet. Never
+        // both: a shell's TERM trap would run twice.
+        if kill(-record.pid, SIGTERM) != 0 { kill(record.pid, SIGTERM) }
         let deadline = ContinuousClock.now.advanced(by: grace)
         while isAlive, ContinuousClock.now < deadline { await Self.pause(.milliseconds(20)) }
-        if isAlive {
-            kill(-record.pid, SIGKILL)
-            kill(record.pid, SIGKILL)
-        }
+        if isAlive, kill(-record.pid, SIGKILL) != 0 { kill(record.pid, SIGKILL) }
         // Only a namespace of the container's own: a helper that had not unshared yet is in the host's, and
         // every process of the host must never be swept.
         guard let namespace, namespace != Self.mountNamespace(of: getpid()) else {

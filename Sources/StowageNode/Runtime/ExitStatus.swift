@@ -14,6 +14,9 @@ final class ExitStatus: Sendable {
         for waiter in waiters { waiter.resume(returning: status) }
     }
 
+    /// Whether the child has exited (its status is known).
+    var hasExited: Bool { state.withLock { $0.status != nil } }
+
     func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let status = state.withLock { state -> Int32? in
