@@ -18,9 +18,11 @@ public struct NodeAgentOptions: Sendable {
     public var workers: Int
     /// `stowage-container-init`, which starts containers (default: next to the running program, or in
     /// `$STOWAGE_DRIVERS_DIR`).
-    public var containerHelper: String = DriverSupervisor.defaultBinaries + "/stowage-container-init"
+    public var containerHelper: String
 
-    public init(nodeName: String, stateDirectory: String, pluginsDirectory: String, hostIP: String? = nil, workers: Int = 8) {
+    public init(nodeName: String, stateDirectory: String, pluginsDirectory: String, hostIP: String? = nil, workers: Int = 8,
+                containerHelper: String = DriverSupervisor.defaultBinaries + "/stowage-container-init") {
+        self.containerHelper = containerHelper
         self.nodeName = nodeName
         self.stateDirectory = stateDirectory
         self.pluginsDirectory = pluginsDirectory

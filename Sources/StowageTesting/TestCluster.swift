@@ -108,7 +108,8 @@ public final class TestCluster: @unchecked Sendable {
         var logger = Logger(label: "stowage.testcluster.node")
         logger.logLevel = .warning
         let agent = try NodeAgent(cluster: cluster, options: NodeAgentOptions(
-            nodeName: nodeName, stateDirectory: directory, pluginsDirectory: pluginsDirectory, hostIP: "127.0.0.1"), logger: logger)
+            nodeName: nodeName, stateDirectory: directory, pluginsDirectory: pluginsDirectory, hostIP: "127.0.0.1",
+            containerHelper: BuiltInDriver.binaries + "/stowage-container-init"), logger: logger)
         let task = Task { await agent.run() }
         lock.withLock {
             nodeAgent = agent

@@ -53,9 +53,6 @@ final class PodRuntime: Sendable {
         return worker
     }
 
-    /// The worker of pod `uid`, if its containers were started by this process.
-    func worker(_ uid: String) -> PodWorker? { workers.withLock { $0[uid] } }
-
     /// Stops pod `uid`'s containers and forgets it. Processes a previous run of the node agent started (the pod
     /// was deleted while it was down) are found through their records and stopped too.
     func stop(_ uid: String) async {
