@@ -167,6 +167,34 @@ struct PodRuntimeTests {
         }
     }
 
+    @Test func aRunningContainerDoesNotKeepAHostLoopDeviceAttached() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stowage-host-loop-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let image = directory + "/disk.img", mountPoint = directory + "/mnt"
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        try HostCommand.run("/usr/bin/truncate", "-s", "16M", image)
+        try HostCommand.run("/usr/sbin/mkfs.ext4", "-q", "-F", image)
+        try HostCommand.run("/usr/bin/mount", "-o", "loop", image, mountPoint)  // autoclear: detached with its last mount
+        var mounted = true
+        defer { if mounted { _ = try? HostCommand.run("/usr/bin/umount", mountPoint) } }
+        try await withNode(drivers: [.emptydir]) { cluster in
+            try await cluster.apply(Self.pod("bystander", script: "sleep 3600", volume: Self.emptyDir))
+            let pod = try await cluster.waitForRunning("bystander")
+            #expect(try HostCommand.run("/usr/sbin/losetup", "-j", image).contains(image), "attached while mounted")
+
+            try HostCommand.run("/usr/bin/umount", mountPoint)
+            mounted = false
+            let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+            var attached = try HostCommand.run("/usr/sbin/losetup", "-j", image)
+            while attached.contains(image) && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                attached = try HostCommand.run("/usr/sbin/losetup", "-j", image)
+            }
+            #expect(!attached.contains(image), "the running container holds no copy of the host's loop filesystem: \(attached)")
+            try await cluster.deletePodAndWaitForTeardown(pod)
+        }
+    }
+
     @Test func aRestartedNodeAgentAdoptsRunningContainers() async throws {
         try await withNode(drivers: [.emptydir]) { cluster in
             try await cluster.apply(Self.pod("long", script: "sleep 3600", volume: Self.emptyDir))

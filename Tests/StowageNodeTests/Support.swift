@@ -107,3 +107,26 @@ enum NodeManifests {
         """
     }
 }
+
+/// A host tool run to its end by a test.
+enum HostCommand {
+    /// Runs `executable` with `arguments`; returns its standard output.
+    /// - Throws: `TestClusterError` with the tool's output when it exits non-zero.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: String...) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            throw TestClusterError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        }
+        return text
+    }
+}

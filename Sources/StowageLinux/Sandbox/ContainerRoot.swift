@@ -10,8 +10,9 @@ import CLinuxLoop
 /// the host (a `mountPath` of `/data`, a `devicePath` under `/dev`) is never created on the host: the directories
 /// on the way to it are assembled in a small tmpfs, entry by entry — every other entry is bind-mounted (recursively)
 /// or re-created as the same symlink — and the missing directory or file is made there. The root is then
-/// switched with `pivot_root`, and the host's old root is detached, so mounts of other pods' volumes that were
-/// copied into the namespace are let go at once (a loop device is never kept busy by a neighbour).
+/// switched with `pivot_root`, and the host's old root is detached. Copies of the node's own mounts and of loop
+/// filesystems that the bind mounts brought along are detached first, so a container never keeps a loop device
+/// attached after the host lets it go.
 public enum ContainerRoot {
     private static let newMountNamespace: Int32 = 0x0002_0000  // CLONE_NEWNS
     private static let newUTSNamespace: Int32 = 0x0400_0000    // CLONE_NEWUTS
@@ -33,7 +34,7 @@ public enum ContainerRoot {
         let plan = try RootPlan(launch)
         try plan.assemble(in: root)
         for mount in plan.mounts { try attach(mount, in: root) }
-        try detachHidden(launch.hiddenPaths, keeping: plan.mounts.map(\.target), in: root)
+        try detachForeign(launch.hiddenPaths, keeping: plan.mounts.map(\.target), in: root)
         try pivot(into: root)
         let workingDirectory = plan.workingDirectory ?? "/"
         try FileTree.makeDirectories(workingDirectory)
@@ -90,15 +91,25 @@ public enum ContainerRoot {
         try Mount.bind("/proc/self/fd/\(descriptor)", to: destination, readOnly: mount.readOnly)
     }
 
-    /// Detaches, inside the namespace, every copy of a mount under a hidden host path that the root holds, except
-    /// the container's own volumes.
-    private static func detachHidden(_ hidden: [String], keeping targets: [String], in root: String) throws {
+    /// Detaches, inside the namespace, the copies of host mounts the container must not hold, except its own
+    /// volumes: every mount under a hidden host path (the node's state directory: other pods' volumes, staged
+    /// filesystems), and every filesystem on a loop device other than the host root's. A copy keeps its
+    /// filesystem alive after the host unmounts it, and a loop filesystem kept alive keeps its loop device
+    /// attached: a volume detached by its driver, or a snap refreshed, while a container that started before
+    /// runs, would leave the device behind.
+    private static func detachForeign(_ hidden: [String], keeping targets: [String], in root: String) throws {
         func isAtOrUnder(_ path: String, _ base: String) -> Bool { path == base || path.hasPrefix(base == "/" ? "/" : base + "/") }
-        let doomed = try MountInfo.current().map(\.mountPoint).filter { point in
-            guard point.hasPrefix(root + "/") else { return false }
-            let inside = String(point.dropFirst(root.count))
-            return hidden.contains { isAtOrUnder(inside, $0) } && !targets.contains { isAtOrUnder(inside, $0) }
+        let table = try MountInfo.current()
+        let rootDevice = table.first { $0.mountPoint == "/" }?.device
+        func isOnLoopDevice(_ mount: MountInfo) -> Bool {
+            mount.device != rootDevice && (mount.device.hasPrefix("7:") || mount.source.hasPrefix("/dev/loop"))
         }
+        let doomed = table.filter { mount in
+            guard mount.mountPoint.hasPrefix(root + "/") else { return false }
+            let inside = String(mount.mountPoint.dropFirst(root.count))
+            if targets.contains(where: { isAtOrUnder(inside, $0) }) { return false }
+            return hidden.contains { isAtOrUnder(inside, $0) } || isOnLoopDevice(mount)
+        }.map(\.mountPoint)
         for point in doomed.sorted(by: { $0.count > $1.count }) {
             _ = umount2(point, 2)  // MNT_DETACH; a copy already gone with its parent is not an error
         }
