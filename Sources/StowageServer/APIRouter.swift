@@ -14,10 +14,13 @@ public struct APIServerContext: Sendable {
     public var logger: Logger
     /// Request and watch metrics, shared by every listener of one server.
     public var metrics: APIMetrics
+    /// Where this box's node agent keeps its pods (`<state-dir>/pods`), for `pods/log`; nil when none runs here.
+    public var podsDirectory: String?
 
     public init(cluster: LocalCluster, authenticator: Authenticator? = nil, logger: Logger = Logger(label: "stowage.api"),
-                metrics: APIMetrics = APIMetrics()) {
+                metrics: APIMetrics = APIMetrics(), podsDirectory: String? = nil) {
         self.cluster = cluster
+        self.podsDirectory = podsDirectory
         self.authenticator = authenticator
         self.logger = logger
         self.metrics = metrics

@@ -27,7 +27,7 @@ extension TestCluster {
         if let running = lock.withLock({ api }) { return running.client }
         var logger = Logger(label: "stowage.testcluster.api")
         logger.logLevel = .critical
-        let options = APIServerOptions(stateDirectory: stateDirectory, listenAddresses: ["127.0.0.1:0"])
+        let options = APIServerOptions(stateDirectory: stateDirectory, listenAddresses: ["127.0.0.1:0"], podsDirectory: podsDirectory)
         let runtime = try APIServerRuntime(options: options, cluster: cluster, logger: logger)
         let group = ServiceGroup(configuration: .init(services: try runtime.services().map { .init(service: $0) }, logger: logger))
         let task = Task { try await group.run() }

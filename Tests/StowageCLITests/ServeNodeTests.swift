@@ -69,5 +69,70 @@ struct ServeNodeTests {
         try await onOwnThread { server.stop() }
         #expect(kill(driverPID, 0) != 0, "the driver stops with serve")
     }
+
+    static let talkers = """
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: talker}
+        spec:
+          nodeName: cli-node
+          restartPolicy: OnFailure
+          containers:
+          - name: app
+            image: busybox
+            command: [sh, -c, 'n=$(cat /data/n 2>/dev/null || echo 0); echo run $n; echo $((n+1)) > /data/n; [ $n -gt 0 ] || exit 1; echo line a; echo line b; sleep 3600']
+            volumeMounts: [{name: data, mountPath: /data}]
+          - {name: side, image: busybox, command: [sh, -c, 'echo side; sleep 3600']}
+          volumes: [{name: data, emptyDir: {}}]
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata: {name: brief}
+        spec:
+          nodeName: cli-node
+          restartPolicy: Never
+          containers: [{name: app, image: busybox, command: [sh, -c, 'sleep 2; echo one; sleep 1; echo two']}]
+        """
+
+    @Test func logsShowAContainersOutputItsPreviousRunAndFollowUntilItExits() async throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let server = try await onOwnThread { try ServerProcess(runner: cli, extraArguments: ["--drivers", "emptydir", "--node-name", "cli-node"]) }
+        defer { server.stop() }
+        let applied = try await cli.run(["apply", "-f", try cli.file("talkers.yaml", Self.talkers)])
+        #expect(applied.status == 0, "\(applied.stderr)")
+
+        // `brief` writes a line, then another a second later, then exits: -f prints both and returns.
+        let running = try await cli.run(["wait", "pod/brief", "--for=jsonpath={.status.phase}=Running", "--timeout=60s"])
+        #expect(running.status == 0, "\(running.stderr)")
+        let followed = try await cli.run(["logs", "brief", "-f"])
+        #expect(followed.status == 0, "\(followed.stderr)")
+        #expect(followed.stdout == "one\ntwo\n")
+
+        // `talker`'s app failed once and runs again.
+        let deadline = ContinuousClock.now.advanced(by: .seconds(60))
+        var current = try await cli.run(["logs", "talker", "-c", "app"])
+        while !current.stdout.hasSuffix("line b\n"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+            current = try await cli.run(["logs", "talker", "-c", "app"])
+        }
+        #expect(current.stdout == "run 1\nline a\nline b\n", "\(current.stderr)")
+        #expect(try await cli.run(["logs", "pod/talker", "-c", "app", "--previous"]).stdout == "run 0\n")
+        #expect(try await cli.run(["logs", "talker", "-c", "app", "--tail", "1"]).stdout == "line b\n")
+        let ambiguous = try await cli.run(["logs", "talker"])
+        #expect(ambiguous.status != 0)
+        #expect(ambiguous.stderr.contains("a container name must be specified for pod talker, choose one of: [app side]"), "\(ambiguous.stderr)")
+        let unknown = try await cli.run(["logs", "talker", "-c", "nope"])
+        #expect(unknown.stderr.contains("container nope is not valid for pod talker"), "\(unknown.stderr)")
+        if ServerProcess.kubectlPath != nil {
+            let kubectl = try await server.kubectl(["logs", "talker", "-c", "side"])
+            #expect(kubectl.status == 0, "\(kubectl.stderr)")
+            #expect(kubectl.stdout == "side\n")
+            let tail = try await server.kubectl(["logs", "talker", "--container=app", "--tail=2"])
+            #expect(tail.stdout == "line a\nline b\n", "\(tail.stderr)")
+        }
+        #expect(try await cli.run(["delete", "pod", "talker", "brief"]).status == 0)
+        try await onOwnThread { server.stop() }
+    }
 }
 }

@@ -178,6 +178,28 @@ public final class HTTPCluster: Cluster {
         }
     }
 
+    /// A pod's container log (`pods/{name}/log`), handed to `output` chunk by chunk as it arrives; with
+    /// `follow` it returns when the server ends the stream (the container's run is over, the pod is gone).
+    /// - Throws: the server's `Status` as `APIError` (an unknown container, no previous run).
+    public func podLog(_ key: ObjectKey, container: String?, follow: Bool, previous: Bool, tailLines: Int?,
+                       output: ([UInt8]) throws -> Void) async throws {
+        let path = ResourcePath(resource: Pod.resource).object(key, subresource: "log") + queryString([
+            ("container", container), ("follow", follow ? "true" : nil), ("previous", previous ? "true" : nil),
+            ("tailLines", tailLines.map(String.init)),
+        ])
+        let response: HTTPClientResponse
+        do {
+            response = try await client.execute(request(.GET, path), deadline: .distantFuture)
+        } catch {
+            throw ClusterConnectionError("cannot reach the Stowage server at \(endpoint.displayName): \(error)")
+        }
+        guard response.status.code < 300 else {
+            let body = try await response.body.collect(upTo: 1 << 20)
+            throw StatusDecoding.error(code: Int(response.status.code), body: Array(buffer: body))
+        }
+        for try await chunk in response.body { try output(Array(buffer: chunk)) }
+    }
+
     // MARK: Transport
 
     private func request(_ method: HTTPMethod, _ path: String) -> HTTPClientRequest {

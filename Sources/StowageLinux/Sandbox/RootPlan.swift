@@ -9,8 +9,9 @@ struct RootPlan {
     /// The volumes, targets resolved, shallowest first (a deeper target is created inside the volume above it).
     var mounts: [ContainerLaunch.VolumeMount]
     var workingDirectory: String?
-    /// Container directories rebuilt entry by entry: the ancestors of a path that does not exist on the host.
-    var assembled: Set<String> = []
+    /// Container directories rebuilt entry by entry: `/` (the tmpfs root always holds the host's entries, also
+    /// for a container without volumes) and the ancestors of a path that does not exist on the host.
+    var assembled: Set<String> = ["/"]
     /// Missing paths to create in the tmpfs, and whether each is a directory (else a file for a device).
     var placeholders: [String: Bool] = [:]
 

@@ -49,6 +49,8 @@ struct ResourceHandler<T: APIObject>: ResourceEndpoint {
             case .patch: return try await patch(request, context: context, key: key, query: query, status: true)
             default: throw methodNotAllowed(request)
             }
+        case "log" where T.self == Pod.self:
+            return try await PodLogSubresource(cluster: cluster, podsDirectory: server.podsDirectory).handle(request, key: key, query: query)
         case "scale" where T.self == StatefulSet.self:
             return try await ScaleSubresource(cluster: cluster).handle(request, context: context, key: key, query: query)
         default:

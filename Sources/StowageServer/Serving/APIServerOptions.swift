@@ -12,10 +12,14 @@ public struct APIServerOptions: Sendable {
     public var tokensFile: String?
     /// Whether to serve the local Unix socket `<state-dir>/api.sock` (mode 0600, no authentication).
     public var serveUnixSocket: Bool
+    /// Where the node agent on this box keeps its pods (`<state-dir>/pods` unless told); `pods/log` reads
+    /// container logs there.
+    public var podsDirectory: String
 
     public init(stateDirectory: String, listenAddresses: [String] = ["127.0.0.1:6443"], tlsSubjectAlternativeNames: [String] = [],
-                tokensFile: String? = nil, serveUnixSocket: Bool = true) {
+                tokensFile: String? = nil, serveUnixSocket: Bool = true, podsDirectory: String? = nil) {
         self.stateDirectory = stateDirectory
+        self.podsDirectory = podsDirectory ?? stateDirectory + "/pods"
         self.listenAddresses = listenAddresses
         self.tlsSubjectAlternativeNames = tlsSubjectAlternativeNames
         self.tokensFile = tokensFile
@@ -24,6 +28,7 @@ public struct APIServerOptions: Sendable {
 
     public var socketPath: String { stateDirectory + "/api.sock" }
     public var kubeconfigPath: String { stateDirectory + "/kubeconfig" }
+
     public var pkiDirectory: String { stateDirectory + "/pki" }
 
     /// Splits `host:port` (IPv6 in brackets); errors say what was wrong with which address.

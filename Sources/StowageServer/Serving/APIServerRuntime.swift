@@ -27,7 +27,7 @@ public final class APIServerRuntime: Sendable {
         var users = try options.tokensFile.map(TokenTable.parseTokenFile) ?? [:]
         users[adminToken] = AuthenticatedUser(name: "admin", groups: ["system:masters"])
         authenticator = Authenticator(tokens: TokenTable(users: users))
-        context = APIServerContext(cluster: cluster, logger: logger)
+        context = APIServerContext(cluster: cluster, logger: logger, podsDirectory: options.podsDirectory)
         for address in options.listenAddresses { _ = try APIServerOptions.hostAndPort(address) }
     }
 

@@ -11,6 +11,7 @@ extension StowageCommand {
             DescribeCommand.self,
             DeleteCommand.self,
             WaitCommand.self,
+            LogsCommand.self,
             PVCommand.self,
             VersionCommand.self,
             DriverCommand.self,
