@@ -9,7 +9,8 @@ struct MountedVolume: Sendable, Equatable {
 
 /// Turns a container of a pod into the helper's ``ContainerLaunch``: its volumes at their `mountPath`s and block
 /// volumes at their `devicePath`s, the pod's hostname, `command` + `args`, `env` (values and the `fieldRef`s a pod
-/// without a network has), and `workingDir`.
+/// without a network has), and `workingDir`. `$(VAR)` in `command`, `args` and `env` values is expanded as
+/// Kubernetes does.
 struct ContainerLaunchBuilder: Sendable {
     let podsDirectory: String
     /// Host paths the container must not hold mounts under (the node's state directory).
@@ -38,14 +39,19 @@ struct ContainerLaunchBuilder: Sendable {
         }
         let hostname = pod.spec?.hostname ?? pod.metadata.name ?? ""
         var environment = ["HOSTNAME=\(hostname)"]
+        var defined: [String: String] = ["HOSTNAME": hostname]
         for variable in container.env ?? [] {
             guard let variableName = variable.name else { continue }
-            let value = variable.value ?? variable.valueFrom?.fieldRef.map { fieldValue($0.fieldPath ?? "", of: pod) } ?? ""
+            // A value may refer to the variables defined before it.
+            let value = variable.value.map { VariableExpansion.expand($0) { defined[$0] } }
+                ?? variable.valueFrom?.fieldRef.map { fieldValue($0.fieldPath ?? "", of: pod) } ?? ""
+            defined[variableName] = value
             environment.append("\(variableName)=\(value)")
         }
+        let arguments = ((container.command ?? []) + (container.args ?? [])).map { VariableExpansion.expand($0) { defined[$0] } }
         return ContainerLaunch(
             hostname: hostname, rootDirectory: directory(of: name, uid: pod.metadata.uid ?? "") + "/root",
-            hiddenPaths: hiddenPaths, mounts: mounts, arguments: (container.command ?? []) + (container.args ?? []),
+            hiddenPaths: hiddenPaths, mounts: mounts, arguments: arguments,
             environment: environment, workingDirectory: container.workingDir)
     }
 
