@@ -66,4 +66,46 @@ struct PlacementTests {
             #expect(event.message == expected)
         }
     }
+
+    @Test func anEphemeralVolumeGetsItsOwnClaimThatGoesWithThePod() async throws {
+        try await withNode(drivers: [.loop]) { cluster in
+            try await cluster.apply(NodeManifests.storageClass("late", provisioner: "loop.stowage.dev")
+                .replacingOccurrences(of: "volumeBindingMode: Immediate", with: "volumeBindingMode: WaitForFirstConsumer"))
+            try await cluster.apply("""
+                apiVersion: v1
+                kind: Pod
+                metadata: {name: scratcher, namespace: default}
+                spec:
+                  terminationGracePeriodSeconds: 1
+                  containers:
+                  - name: app
+                    image: busybox
+                    command: [sh, -c, "df -k /scratch | tail -1 > /scratch/df; sleep 3600"]
+                    volumeMounts: [{name: scratch, mountPath: /scratch}]
+                  volumes:
+                  - name: scratch
+                    ephemeral:
+                      volumeClaimTemplate:
+                        metadata: {labels: {purpose: scratch}}
+                        spec:
+                          accessModes: [ReadWriteOnce]
+                          storageClassName: late
+                          resources: {requests: {storage: 32Mi}}
+                """)
+            let pod = try await cluster.waitForRunning("scratcher")
+            let claim = try await cluster.waitFor(PersistentVolumeClaim.self, "default/scratcher-scratch") { $0.status?.phase == "Bound" }
+            #expect(claim.metadata.labels?["purpose"] == "scratch")
+            let owner = try #require(claim.metadata.ownerReferences?.first)
+            #expect(owner.kind == "Pod" && owner.uid == pod.metadata.uid && owner.controller == true && owner.blockOwnerDeletion == true)
+            #expect(claim.metadata.annotations?["volume.kubernetes.io/selected-node"] == "test-node")
+            let df = try await PodRuntimeTests.waitForFile(cluster.target(of: pod, driver: "loop.stowage.dev", volume: "scratch") + "/df", contains: "\n")
+            #expect(df.hasPrefix("/dev/loop"), "the container sees the loop filesystem at /scratch: \(df)")
+            let volumeName = claim.spec?.volumeName ?? ""
+
+            // Deleting the pod deletes its claim (garbage collector) and so the volume (reclaim policy Delete).
+            try await cluster.deletePodAndWaitForTeardown(pod)
+            try await cluster.waitForDeletion(PersistentVolumeClaim.self, "default/scratcher-scratch")
+            try await cluster.waitForDeletion(PersistentVolume.self, volumeName)
+        }
+    }
 }

@@ -90,6 +90,12 @@ public final class ControllerManager: Sendable {
             collector.register(with: loop)
             loops.append { await loop.run() }
         }
+        if selection.isEnabled("ephemeral") {
+            let ephemeral = EphemeralClaims(cluster: cluster, informers: informers, events: recorder("ephemeral_volume"))
+            let loop = ReconcileLoop(ephemeral, workers: max(1, workers / 4), logger: logger)
+            ephemeral.register(with: loop)
+            loops.append { await loop.run() }
+        }
         if selection.isEnabled("placement") {
             let placement = Placement(cluster: cluster, informers: informers, events: recorder("default-scheduler"))
             let loop = ReconcileLoop(placement, workers: max(1, workers / 4), logger: logger)
