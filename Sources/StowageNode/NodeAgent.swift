@@ -19,10 +19,14 @@ public struct NodeAgentOptions: Sendable {
     /// `stowage-container-init`, which starts containers (default: next to the running program, or in
     /// `$STOWAGE_DRIVERS_DIR`).
     public var containerHelper: String
+    /// How often the drivers' free space is published as CSIStorageCapacity (also when a driver appears).
+    public var capacityInterval: Duration
 
     public init(nodeName: String, stateDirectory: String, pluginsDirectory: String, hostIP: String? = nil, workers: Int = 8,
-                containerHelper: String = DriverSupervisor.defaultBinaries + "/stowage-container-init") {
+                containerHelper: String = DriverSupervisor.defaultBinaries + "/stowage-container-init",
+                capacityInterval: Duration = .seconds(30)) {
         self.containerHelper = containerHelper
+        self.capacityInterval = capacityInterval
         self.nodeName = nodeName
         self.stateDirectory = stateDirectory
         self.pluginsDirectory = pluginsDirectory
@@ -47,6 +51,8 @@ public final class NodeAgent: Sendable {
     let pods: Informer<Pod>
     let claims: Informer<PersistentVolumeClaim>
     let volumes: Informer<PersistentVolume>
+    /// StorageClasses, whose changes republish the drivers' capacity.
+    let classes: Informer<StorageClass>
     let records: PodVolumeRecords
     private let logger: Logger
 
@@ -63,6 +69,7 @@ public final class NodeAgent: Sendable {
         ], logger: logger)
         self.claims = Informer(cluster: cluster, logger: logger)
         self.volumes = Informer(cluster: cluster, logger: logger)
+        self.classes = Informer(cluster: cluster, logger: logger)
         self.records = try PodVolumeRecords(podsDirectory: options.podsDirectory)
     }
 
@@ -79,6 +86,9 @@ public final class NodeAgent: Sendable {
         let loop = ReconcileLoop(manager, workers: options.workers, logger: logger)
         manager.register(with: loop)
         let registration = NodeRegistration(cluster: cluster, nodeName: options.nodeName, hostIP: hostIP, drivers: drivers)
+        let capacities = CapacityPublisher(cluster: cluster, nodeName: options.nodeName, drivers: drivers, logger: logger)
+        let capacityTriggers = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        classes.addHandler { _ in capacityTriggers.continuation.yield() }
         let registrations = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         drivers.onRegister { _ in registrations.continuation.yield() }
         registrations.continuation.yield()
@@ -90,8 +100,21 @@ public final class NodeAgent: Sendable {
             group.addTask {
                 for await _ in registrations.stream {
                     await self.retrying("registering node \(self.options.nodeName)") { try await registration.register() }
+                    capacityTriggers.continuation.yield()
                 }
             }
+            group.addTask {
+                for await _ in capacityTriggers.stream {
+                    await self.retrying("publishing storage capacity") { try await capacities.publish() }
+                }
+            }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: self.options.capacityInterval)
+                    capacityTriggers.continuation.yield()
+                }
+            }
+            group.addTask { await self.classes.run() }
             group.addTask {
                 await self.pods.waitForSync()
                 await self.claims.waitForSync()
@@ -105,6 +128,7 @@ public final class NodeAgent: Sendable {
                 await group.next()
             } onCancel: {
                 registrations.continuation.finish()
+                capacityTriggers.continuation.finish()
             }
             group.cancelAll()
         }

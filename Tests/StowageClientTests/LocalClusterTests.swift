@@ -12,7 +12,7 @@ struct LocalClusterTests {
         defer { temporary.discard() }
         try await temporary.cluster.bootstrap()
         let namespaces = try await temporary.cluster.listAll(Namespace.self)
-        #expect(namespaces.map { $0.metadata.name } == ["default"])
+        #expect(namespaces.map { $0.metadata.name } == ["default", "kube-system"])
         #expect(namespaces.first?.status?.phase == "Active", "defaults ran on create")
     }
 

@@ -108,4 +108,35 @@ struct PlacementTests {
             try await cluster.waitForDeletion(PersistentVolume.self, volumeName)
         }
     }
+
+    @Test func aClaimLargerThanTheDriversFreeSpaceLeavesItsPodUnschedulable() async throws {
+        try await withNode(drivers: [.loop]) { cluster in
+            try await cluster.apply(NodeManifests.storageClass("late", provisioner: "loop.stowage.dev")
+                .replacingOccurrences(of: "volumeBindingMode: Immediate", with: "volumeBindingMode: WaitForFirstConsumer")
+                + "---\n" + NodeManifests.claim("huge", storageClass: "late", size: "100Ti"))
+            // The node publishes the loop driver's free space for the class, and marks the driver as tracking it.
+            let capacity = try await cluster.waitFor(CSIStorageCapacity.self, "kube-system/late-test-node") { $0.capacity != nil }
+            #expect(capacity.storageClassName == "late")
+            #expect(try capacity.nodeTopology?.matches(["kubernetes.io/hostname": "test-node"]) == true
+                    || capacity.nodeTopology?.matchLabels?.isEmpty == false)
+            #expect((capacity.capacity ?? Quantity(bytes: 0)) > Quantity(bytes: 0))
+            let driver = try await cluster.cluster.get(CSIDriver.self, ObjectKey(name: "loop.stowage.dev"))
+            #expect(driver.spec?.storageCapacity == true)
+            #expect(driver.spec?.attachRequired == false)
+
+            try await cluster.apply(Self.unplacedPod("greedy", claim: "huge"))
+            let expected = "0/1 nodes are available: 1 node(s) did not have enough free storage."
+            let pod = try await cluster.waitFor(Pod.self, "default/greedy") {
+                $0.status?.condition(PodCondition.ConditionType.podScheduled)?.message == expected
+            }
+            #expect((pod.spec?.nodeName ?? "").isEmpty)
+            let claim = try await cluster.cluster.get(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: "huge"))
+            #expect(claim.status?.phase == "Pending")
+            #expect(claim.metadata.annotations?["volume.kubernetes.io/selected-node"] == nil, "nothing is provisioned")
+
+            // A class that goes takes its capacity object with it.
+            _ = try await cluster.cluster.delete(StorageClass.self, ObjectKey(name: "late"))
+            try await cluster.waitForDeletion(CSIStorageCapacity.self, "kube-system/late-test-node")
+        }
+    }
 }

@@ -16,9 +16,10 @@ public struct LocalCluster: Cluster {
         self.store = store
     }
 
-    /// Creates the `default` namespace when missing (idempotent).
+    /// Creates the `default` and `kube-system` namespaces when missing, as every Kubernetes cluster has them
+    /// (idempotent).
     public func bootstrap() async throws {
-        for name in ["default"] where try await getIfPresent(Namespace.self, ObjectKey(name: name)) == nil {
+        for name in ["default", "kube-system"] where try await getIfPresent(Namespace.self, ObjectKey(name: name)) == nil {
             do {
                 _ = try await create(Namespace(metadata: ObjectMeta(name: name)))
             } catch let error as APIError where error.reason == .alreadyExists {

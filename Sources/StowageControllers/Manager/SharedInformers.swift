@@ -14,6 +14,9 @@ public final class SharedInformers: Sendable {
     public let pods: Informer<Pod>
     public let nodes: Informer<Node>
     public let statefulSets: Informer<StatefulSet>
+    public let csiDrivers: Informer<CSIDriver>
+    /// The drivers' free space per class and topology segment, for placement.
+    public let capacities: Informer<CSIStorageCapacity>
 
     public init(cluster: any Cluster, logger: Logger) {
         volumes = Informer(cluster: cluster, indexes: [Self.volumesByClaim: Self.claimKey(of:)], logger: logger)
@@ -22,6 +25,8 @@ public final class SharedInformers: Sendable {
         pods = Informer(cluster: cluster, indexes: [StandardIndexes.podsByClaim: StandardIndexes.claims(of:)], logger: logger)
         nodes = Informer(cluster: cluster, logger: logger)
         statefulSets = Informer(cluster: cluster, logger: logger)
+        csiDrivers = Informer(cluster: cluster, logger: logger)
+        capacities = Informer(cluster: cluster, logger: logger)
     }
 
     /// Lists and watches every kind until cancelled.
@@ -33,6 +38,8 @@ public final class SharedInformers: Sendable {
             group.addTask { await self.pods.run() }
             group.addTask { await self.nodes.run() }
             group.addTask { await self.statefulSets.run() }
+            group.addTask { await self.csiDrivers.run() }
+            group.addTask { await self.capacities.run() }
         }
     }
 
@@ -44,6 +51,8 @@ public final class SharedInformers: Sendable {
         await pods.waitForSync()
         await nodes.waitForSync()
         await statefulSets.waitForSync()
+        await csiDrivers.waitForSync()
+        await capacities.waitForSync()
     }
 
     /// The default StorageClass, chosen from the cache by admission's rule (``Admission/defaultStorageClass(among:)``).

@@ -3,7 +3,8 @@ import StowageClient
 
 /// Places pods that name no node (the scheduler's volume part): a node qualifies when it is Ready and schedulable,
 /// matches the pod's `nodeSelector`, admits the `nodeAffinity` of every bound volume the pod uses, and — for a
-/// WaitForFirstConsumer claim not bound yet — is allowed by its class's `allowedTopologies`. Among those the node
+/// WaitForFirstConsumer claim not bound yet — is allowed by its class's `allowedTopologies` and has room for it in
+/// its driver's CSIStorageCapacity (when the driver's CSIDriver asks for that). Among those the node
 /// with the fewest pods wins (then the name). Setting `spec.nodeName` is all it writes; the binder then gives
 /// WaitForFirstConsumer claims the `selected-node` annotation of their placed consumer. A pod no node can take gets
 /// `PodScheduled=False` with Kubernetes' reasons and a `FailedScheduling` event, and is looked at again when nodes,
@@ -31,6 +32,8 @@ public final class Placement: Reconciler {
             }
         }
         informers.nodes.addHandler { _ in retryAll() }
+        informers.capacities.addHandler { _ in retryAll() }
+        informers.csiDrivers.addHandler { _ in retryAll() }
         informers.claims.addHandler { event in
             let claim = event.object
             for pod in self.informers.pods.byIndex(StandardIndexes.podsByClaim, "\(claim.metadata.namespace ?? "default")/\(claim.metadata.name ?? "")")
@@ -112,9 +115,28 @@ public final class Placement: Reconciler {
                           }
                       }) {
                 return "node(s) didn't find available persistent volumes to bind"
+            } else if !hasEnoughCapacity(for: claim, on: node) {
+                return "node(s) did not have enough free storage"
             }
         }
         return nil
+    }
+
+    /// For a claim still to be provisioned, whether its driver reports room for it on `node`: some
+    /// CSIStorageCapacity of its class whose `nodeTopology` selects the node has a `maximumVolumeSize` (else a
+    /// `capacity`) of at least the request. Only drivers whose CSIDriver says `storageCapacity: true` are checked,
+    /// as in Kubernetes; without a capacity object for the node there is no room.
+    private func hasEnoughCapacity(for claim: PersistentVolumeClaim, on node: Node) -> Bool {
+        guard let className = className(of: claim), let storageClass = informers.classes.get(ObjectKey(name: className)),
+              let provisioner = storageClass.provisioner,
+              informers.csiDrivers.get(ObjectKey(name: provisioner))?.spec?.storageCapacity == true else { return true }
+        let request = claim.spec?.resources?.requests?["storage"] ?? Quantity(bytes: 0)
+        return informers.capacities.list().contains { capacity in
+            guard capacity.storageClassName == className,
+                  (try? capacity.nodeTopology?.matches(node.metadata.labels ?? [:])) == true,
+                  let room = capacity.maximumVolumeSize ?? capacity.capacity else { return false }
+            return room >= request
+        }
     }
 
     private func className(of claim: PersistentVolumeClaim) -> String? {
