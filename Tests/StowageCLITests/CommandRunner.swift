@@ -55,7 +55,10 @@ struct CommandRunner {
         guard let executable = Self.executable else { throw CocoaError(.fileNoSuchFile) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments + ["--state-dir", stateDirectory]
+        // Before a `--` (exec's command follows it), else at the end.
+        var withState = arguments
+        withState.insert(contentsOf: ["--state-dir", stateDirectory], at: arguments.firstIndex(of: "--") ?? arguments.endIndex)
+        process.arguments = withState
         process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
         process.standardOutput = Pipe()
         process.standardError = Pipe()

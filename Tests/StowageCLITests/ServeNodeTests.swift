@@ -82,7 +82,7 @@ struct ServeNodeTests {
             image: busybox
             command: [sh, -c, 'n=$(cat /data/n 2>/dev/null || echo 0); echo run $n; echo $((n+1)) > /data/n; [ $n -gt 0 ] || exit 1; echo line a; echo line b; sleep 3600']
             volumeMounts: [{name: data, mountPath: /data}]
-          - {name: side, image: busybox, command: [sh, -c, 'echo side; sleep 3600']}
+          - {name: side, image: busybox, command: [sh, -c, 'echo side; sleep 3600'], workingDir: /stowage-exec-wd, env: [{name: GREETING, value: hello}]}
           volumes: [{name: data, emptyDir: {}}]
         ---
         apiVersion: v1
@@ -94,7 +94,7 @@ struct ServeNodeTests {
           containers: [{name: app, image: busybox, command: [sh, -c, 'sleep 2; echo one; sleep 1; echo two']}]
         """
 
-    @Test func logsShowAContainersOutputItsPreviousRunAndFollowUntilItExits() async throws {
+    @Test func logsShowAContainersOutputAndExecRunsCommandsInIt() async throws {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
         let server = try await onOwnThread { try ServerProcess(runner: cli, extraArguments: ["--drivers", "emptydir", "--node-name", "cli-node"]) }
@@ -131,6 +131,20 @@ struct ServeNodeTests {
             let tail = try await server.kubectl(["logs", "talker", "--container=app", "--tail=2"])
             #expect(tail.stdout == "line a\nline b\n", "\(tail.stderr)")
         }
+
+        // exec runs in the container: its working directory, environment, hostname and volumes; its exit status.
+        let inSide = try await cli.run(["exec", "talker", "-c", "side", "--", "sh", "-c", "pwd; echo $GREETING; hostname"])
+        #expect(inSide.status == 0, "\(inSide.stderr)")
+        #expect(inSide.stdout == "/stowage-exec-wd\nhello\ntalker\n")
+        #expect(!FileManager.default.fileExists(atPath: "/stowage-exec-wd"), "the working directory is the container's, not the host's")
+        let defaulted = try await cli.run(["exec", "pod/talker", "--", "cat", "/data/n"])
+        #expect(defaulted.stdout == "2\n", "\(defaulted.stderr)")
+        #expect(defaulted.stderr.contains("Defaulted container \"app\" out of: app, side"))
+        #expect(try await cli.run(["exec", "talker", "-c", "app", "--", "sh", "-c", "exit 3"]).status == 3)
+        let finished = try await cli.run(["exec", "brief", "--", "true"])
+        #expect(finished.status != 0)
+        #expect(finished.stderr.contains("container app of pod brief is not running"), "\(finished.stderr)")
+
         #expect(try await cli.run(["delete", "pod", "talker", "brief"]).status == 0)
         try await onOwnThread { server.stop() }
     }

@@ -52,23 +52,51 @@ public enum ContainerRoot {
     }
 
     /// Joins the mount and UTS namespaces of the running container process `pid` and executes `arguments` there
-    /// (an exec probe, `stowage exec`), in `/` with the environment of the caller.
+    /// (an exec probe, `stowage exec`), in the container's working directory and with its environment, as
+    /// `kubectl exec` runs a command.
     /// - Throws: `LinuxError` naming the namespace or the program; on success it does not return.
     public static func join(pid: Int32, arguments: [String]) throws -> Never {
         guard let program = arguments.first, !program.isEmpty else {
             throw LinuxError(call: "exec", path: "", errno: EINVAL, detail: "no command to run")
         }
+        let environment = containerEnvironment(pid: pid)
+        // The container's working directory, held open across setns: a path would be read in the wrong tree.
+        let cwdPath = "/proc/\(pid)/cwd"
+        let workingDirectory = try checkedSystemCall("open", path: cwdPath) { open(cwdPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
+        defer { close(workingDirectory) }
         for (name, type) in [("mnt", newMountNamespace), ("uts", newUTSNamespace)] {
             let path = "/proc/\(pid)/ns/\(name)"
             let descriptor = try checkedSystemCall("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
             defer { close(descriptor) }
             _ = try checkedSystemCall("setns", path: path) { stowage_setns(descriptor, type) }
         }
-        _ = try checkedSystemCall("chdir", path: "/") { chdir("/") }
+        if fchdir(workingDirectory) != 0 { _ = chdir("/") }
+        if let environment {
+            clearenv()
+            for entry in environment {
+                guard let equals = entry.firstIndex(of: "=") else { continue }
+                setenv(String(entry[..<equals]), String(entry[entry.index(after: equals)...]), 1)
+            }
+        }
         var argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) }
         argv.append(nil)
         execvp(program, argv)
         throw LinuxError.lastError("execvp", path: program)
+    }
+
+    /// The environment process `pid` started with (`/proc/<pid>/environ`), or nil when it cannot be read.
+    private static func containerEnvironment(pid: Int32) -> [String]? {
+        let descriptor = open("/proc/\(pid)/environ", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = read(descriptor, &buffer, buffer.count)
+            guard count > 0 else { break }
+            bytes += buffer[0..<count]
+        }
+        return bytes.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Makes a volume visible at its target: the directory or device file is created when missing (in the tmpfs,

@@ -123,3 +123,16 @@ final class ContainerProcess: Sendable {
         return entries.compactMap { Int32($0) }.filter { $0 != getpid() && mountNamespace(of: $0) == namespace }
     }
 }
+
+/// The running containers of this node, as another process on the box (`stowage exec`) finds them.
+public enum RunningContainers {
+    /// The pid of container `container` of the pod with `podUID`, when its process is running (the pid in its
+    /// `state.json` with the same start time); nil otherwise.
+    public static func pid(podsDirectory: String, podUID: String, container: String) -> Int32? {
+        let path = "\(podsDirectory)/\(podUID)/containers/\(container)/state.json"
+        guard let data = FileManager.default.contents(atPath: path),
+              let record = try? JSONDecoder().decode(ContainerRecord.self, from: data),
+              record.pid > 1, ContainerProcess.startTicks(of: record.pid) == record.startTicks else { return nil }
+        return record.pid
+    }
+}

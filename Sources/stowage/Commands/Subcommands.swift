@@ -12,6 +12,7 @@ extension StowageCommand {
             DeleteCommand.self,
             WaitCommand.self,
             LogsCommand.self,
+            ExecCommand.self,
             PVCommand.self,
             VersionCommand.self,
             DriverCommand.self,
