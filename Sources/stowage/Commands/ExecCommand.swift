@@ -12,14 +12,7 @@ struct ExecCommand: AsyncParsableCommand {
         commandName: "exec",
         abstract: "Run a command in a running container of a pod on this machine: stowage exec web-0 -- cat /data/log.")
 
-    @Argument(help: ArgumentHelp("The pod (NAME or pod/NAME).", valueName: "pod"))
-    var pod: String
-
-    @Option(name: [.customShort("c"), .customLong("container")], help: "The container (default: the pod's first).")
-    var container: String?
-
-    @Option(name: [.customShort("n"), .customLong("namespace")], help: "The namespace (default: default).")
-    var namespace: String = "default"
+    @OptionGroup var target: PodTargetOptions
 
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The command and its arguments, after --.", valueName: "command"))
     var command: [String] = []
@@ -31,12 +24,11 @@ struct ExecCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod.hasPrefix("pods/") ? String(pod.dropFirst(5)) : pod
-        guard !name.isEmpty, !name.contains("/") else { throw ValidationError("\"\(pod)\" is not a pod name (NAME or pod/NAME)") }
+        let name = try target.podName()
         var pid: Int32 = 0
         try await CommandErrors.reporting {
             pid = try await connection.withCluster { cluster in
-                try await containerProcess(of: try await cluster.get(Pod.self, ObjectKey(namespace: namespace, name: name)))
+                try await containerProcess(of: try await cluster.get(Pod.self, ObjectKey(namespace: target.namespace, name: name)))
             }
         }
         let helper = DriverSupervisor.defaultBinaries + "/stowage-container-init"
@@ -52,7 +44,7 @@ struct ExecCommand: AsyncParsableCommand {
         let name = pod.metadata.name ?? ""
         let containers = (pod.spec?.containers ?? []).compactMap(\.name) + (pod.spec?.initContainers ?? []).compactMap(\.name)
         let chosen: String
-        if let container {
+        if let container = target.container {
             guard containers.contains(container) else {
                 throw CommandFailure("container \(container) is not valid for pod \(name); it has: \(containers.joined(separator: ", "))")
             }

@@ -9,11 +9,7 @@ struct LogsCommand: AsyncParsableCommand {
         commandName: "logs",
         abstract: "Print the output of a container in a pod (-f to follow it).")
 
-    @Argument(help: ArgumentHelp("The pod (NAME or pod/NAME).", valueName: "pod"))
-    var pod: String
-
-    @Option(name: [.customShort("c"), .customLong("container")], help: "The container (needed when the pod has more than one).")
-    var container: String?
+    @OptionGroup var target: PodTargetOptions
 
     @Flag(name: [.customShort("f"), .customLong("follow")], help: "Keep printing what the container writes until it exits.")
     var follow = false
@@ -24,9 +20,6 @@ struct LogsCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only the last N lines.", valueName: "N"))
     var tail: Int?
 
-    @Option(name: [.customShort("n"), .customLong("namespace")], help: "The namespace (default: default).")
-    var namespace: String = "default"
-
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -34,11 +27,10 @@ struct LogsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let name = pod.hasPrefix("pod/") ? String(pod.dropFirst(4)) : pod.hasPrefix("pods/") ? String(pod.dropFirst(5)) : pod
-        guard !name.isEmpty, !name.contains("/") else { throw ValidationError("\"\(pod)\" is not a pod name (NAME or pod/NAME)") }
+        let name = try target.podName()
         try await CommandErrors.reporting {
             try await connection.withCluster { cluster in
-                try await cluster.podLog(ObjectKey(namespace: namespace, name: name), container: container, follow: follow,
+                try await cluster.podLog(ObjectKey(namespace: target.namespace, name: name), container: target.container, follow: follow,
                                          previous: previous, tailLines: tail) { chunk in
                     FileHandle.standardOutput.write(Data(chunk))
                 }
