@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 
@@ -16,12 +17,14 @@ public struct AuthenticatedUser: Sendable, Equatable {
 
 /// The per-request context of every API route: Hummingbird's core storage, the caller's channel (for the TLS
 /// peer certificate) and the authenticated user.
-public struct APIRequestContext: RequestContext {
+public struct APIRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     /// The connection the request came in on; the TLS handler in its pipeline holds the peer certificate.
     public let channel: any Channel
     /// Set by the authentication middleware; nil on the local Unix socket (trusted by file mode 0600).
     public var user: AuthenticatedUser?
+    /// The WebSocket handler of an upgraded request (`pods/exec`).
+    public let webSocket = WebSocketHandlerReference<APIRequestContext>()
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)

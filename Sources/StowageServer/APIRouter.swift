@@ -16,11 +16,14 @@ public struct APIServerContext: Sendable {
     public var metrics: APIMetrics
     /// Where this box's node agent keeps its pods (`<state-dir>/pods`), for `pods/log`; nil when none runs here.
     public var podsDirectory: String?
+    /// How `pods/exec` runs a command in a container on this box; nil when no node agent runs here.
+    public var containerCommand: ContainerCommandLauncher?
 
     public init(cluster: LocalCluster, authenticator: Authenticator? = nil, logger: Logger = Logger(label: "stowage.api"),
-                metrics: APIMetrics = APIMetrics(), podsDirectory: String? = nil) {
+                metrics: APIMetrics = APIMetrics(), podsDirectory: String? = nil, containerCommand: ContainerCommandLauncher? = nil) {
         self.cluster = cluster
         self.podsDirectory = podsDirectory
+        self.containerCommand = containerCommand
         self.authenticator = authenticator
         self.logger = logger
         self.metrics = metrics
@@ -40,6 +43,17 @@ public enum APIRouter {
         ObservabilityRoutes.addRoutes(to: router, context)
         DiscoveryRoutes.addRoutes(to: router, context)
         RESTRoutes.addRoutes(to: router, context)
+        return router
+    }
+
+    /// The router a WebSocket upgrade request is offered to first (authentication, then `pods/exec`); a request it
+    /// does not upgrade goes on to the router of ``make(_:)``, which answers it.
+    public static func makeWebSocket(_ context: APIServerContext) -> Router<APIRequestContext> {
+        let router = Router(context: APIRequestContext.self)
+        if let authenticator = context.authenticator {
+            router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
+        }
+        PodExecSubresource.addWebSocketRoute(to: router, context)
         return router
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import StowageClient
+import StowageNode
 import StowageServer
 
 /// The HTTP side of a ``TestCluster``: the service group serving it and a client connected to it.
@@ -27,7 +28,9 @@ extension TestCluster {
         if let running = lock.withLock({ api }) { return running.client }
         var logger = Logger(label: "stowage.testcluster.api")
         logger.logLevel = .critical
-        let options = APIServerOptions(stateDirectory: stateDirectory, listenAddresses: ["127.0.0.1:0"], podsDirectory: podsDirectory)
+        let options = APIServerOptions(
+            stateDirectory: stateDirectory, listenAddresses: ["127.0.0.1:0"], podsDirectory: podsDirectory,
+            containerCommand: RunningContainers.execLauncher(podsDirectory: podsDirectory, helper: BuiltInDriver.binaries + "/stowage-container-init"))
         let runtime = try APIServerRuntime(options: options, cluster: cluster, logger: logger)
         let group = ServiceGroup(configuration: .init(services: try runtime.services().map { .init(service: $0) }, logger: logger))
         let task = Task { try await group.run() }

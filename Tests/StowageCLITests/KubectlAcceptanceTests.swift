@@ -111,6 +111,11 @@ struct KubectlAcceptanceTests {
         #expect(streamed.contains("Bound"), "kubectl get -w printed: \(streamed)")
         watch.terminate()
 
+        // kubectl encodes a space in a query as '+': a set-based selector reaches the server intact.
+        let selected = try await kubectl("get", "pvc", "-l", "app in (web, db),tier notin (bronze)", "-o", "name")
+        #expect(selected.status == 0, "\(selected.stderr)")
+        #expect(selected.stdout == "persistentvolumeclaim/data\n")
+
         let described = try await kubectl("describe", "pvc", "data")
         #expect(described.status == 0, "\(described.stderr)")
         #expect(described.stdout.contains("Name:"))

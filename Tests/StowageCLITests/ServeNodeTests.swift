@@ -141,6 +141,21 @@ struct ServeNodeTests {
         #expect(defaulted.stdout == "2\n", "\(defaulted.stderr)")
         #expect(defaulted.stderr.contains("Defaulted container \"app\" out of: app, side"))
         #expect(try await cli.run(["exec", "talker", "-c", "app", "--", "sh", "-c", "exit 3"]).status == 3)
+        if ServerProcess.kubectlPath != nil {
+            // kubectl exec: pods/exec over a WebSocket (v5.channel.k8s.io): stdout, stderr, stdin, the exit code.
+            let both = try await server.kubectl(["exec", "talker", "-c", "side", "--", "sh", "-c", "pwd; echo $GREETING; echo oops >&2"])
+            #expect(both.status == 0, "\(both.stderr)")
+            #expect(both.stdout == "/stowage-exec-wd\nhello\n")
+            #expect(both.stderr.contains("oops"))
+            let failing = try await server.kubectl(["exec", "talker", "-c", "app", "--", "sh", "-c", "exit 3"])
+            #expect(failing.status == 3, "\(failing.stderr)")
+            let piped = try await server.kubectl(["exec", "-i", "talker", "-c", "app", "--", "sh", "-c", "cat > /data/in; cat /data/in"],
+                                                 stdin: "through stdin\n")
+            #expect(piped.stdout == "through stdin\n", "\(piped.stderr)")
+            let stopped = try await server.kubectl(["exec", "brief", "--", "true"])
+            #expect(stopped.status != 0)
+            #expect(stopped.stderr.contains("cannot exec into a container in a completed pod"), "\(stopped.stderr)")
+        }
         let finished = try await cli.run(["exec", "brief", "--", "true"])
         #expect(finished.status != 0)
         #expect(finished.stderr.contains("container app of pod brief is not running"), "\(finished.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import StowageAPI
 import StowageLinux
 
 /// What the node records about a running container process (`<pods>/<uid>/containers/<name>/state.json`), so a
@@ -134,5 +135,19 @@ public enum RunningContainers {
               let record = try? JSONDecoder().decode(ContainerRecord.self, from: data),
               record.pid > 1, ContainerProcess.startTicks(of: record.pid) == record.startTicks else { return nil }
         return record.pid
+    }
+}
+
+extension RunningContainers {
+    /// What the API server's `pods/exec` starts for a command in a running container of this node:
+    /// `stowage-container-init --join PID COMMAND…` (the container's namespaces, working directory and environment).
+    /// The closure throws `APIError` (BadRequest) when the container is not running here.
+    public static func execLauncher(podsDirectory: String, helper: String) -> @Sendable (Pod, String, [String]) throws -> [String] {
+        { pod, container, command in
+            guard let pid = pid(podsDirectory: podsDirectory, podUID: pod.metadata.uid ?? "", container: container) else {
+                throw APIError.badRequest("container \(container) of pod \(pod.metadata.name ?? "") is not running on this machine")
+            }
+            return [helper, "--join", String(pid)] + command
+        }
     }
 }

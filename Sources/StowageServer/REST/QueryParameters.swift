@@ -8,7 +8,7 @@ struct QueryParameters: Sendable {
 
     init(_ request: Request) {
         var values: [String: String] = [:]
-        for (key, value) in request.uri.queryParameters { values[String(key)] = String(value) }
+        for (key, value) in FormQuery(request).pairs { values[key] = value }
         self.values = values
     }
 

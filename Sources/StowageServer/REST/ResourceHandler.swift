@@ -49,6 +49,9 @@ struct ResourceHandler<T: APIObject>: ResourceEndpoint {
             case .patch: return try await patch(request, context: context, key: key, query: query, status: true)
             default: throw methodNotAllowed(request)
             }
+        case "exec" where T.self == Pod.self:
+            guard request.method == .get || request.method == .post else { throw methodNotAllowed(request) }
+            return try await PodExecSubresource.refuseWithoutUpgrade(request, server: server)
         case "log" where T.self == Pod.self:
             return try await PodLogSubresource(cluster: cluster, podsDirectory: server.podsDirectory).handle(request, key: key, query: query)
         case "scale" where T.self == StatefulSet.self:

@@ -15,10 +15,14 @@ public struct APIServerOptions: Sendable {
     /// Where the node agent on this box keeps its pods (`<state-dir>/pods` unless told); `pods/log` reads
     /// container logs there.
     public var podsDirectory: String
+    /// How `pods/exec` runs a command in a container of this box's node agent; nil answers exec with an error.
+    public var containerCommand: ContainerCommandLauncher?
 
     public init(stateDirectory: String, listenAddresses: [String] = ["127.0.0.1:6443"], tlsSubjectAlternativeNames: [String] = [],
-                tokensFile: String? = nil, serveUnixSocket: Bool = true, podsDirectory: String? = nil) {
+                tokensFile: String? = nil, serveUnixSocket: Bool = true, podsDirectory: String? = nil,
+                containerCommand: ContainerCommandLauncher? = nil) {
         self.stateDirectory = stateDirectory
+        self.containerCommand = containerCommand
         self.podsDirectory = podsDirectory ?? stateDirectory + "/pods"
         self.listenAddresses = listenAddresses
         self.tlsSubjectAlternativeNames = tlsSubjectAlternativeNames

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTLS
+import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOSSL
@@ -27,7 +28,8 @@ public final class APIServerRuntime: Sendable {
         var users = try options.tokensFile.map(TokenTable.parseTokenFile) ?? [:]
         users[adminToken] = AuthenticatedUser(name: "admin", groups: ["system:masters"])
         authenticator = Authenticator(tokens: TokenTable(users: users))
-        context = APIServerContext(cluster: cluster, logger: logger, podsDirectory: options.podsDirectory)
+        context = APIServerContext(cluster: cluster, logger: logger, podsDirectory: options.podsDirectory,
+                                   containerCommand: options.containerCommand)
         for address in options.listenAddresses { _ = try APIServerOptions.hostAndPort(address) }
     }
 
@@ -43,6 +45,7 @@ public final class APIServerRuntime: Sendable {
             let router = APIRouter.make(context)
             services.append(Application(
                 router: router,
+                server: .http1WebSocketUpgrade(webSocketRouter: APIRouter.makeWebSocket(context)),
                 configuration: .init(address: .unixDomainSocket(path: socketPath), serverName: nil),
                 onServerRunning: { _ in chmod(socketPath, 0o600) },
                 logger: context.logger))
@@ -64,7 +67,7 @@ public final class APIServerRuntime: Sendable {
             let token = adminToken
             services.append(Application(
                 router: APIRouter.make(authenticated),
-                server: try .tls(.http1(), tlsConfiguration: tls),
+                server: try .tls(.http1WebSocketUpgrade(webSocketRouter: APIRouter.makeWebSocket(authenticated)), tlsConfiguration: tls),
                 configuration: .init(address: .hostname(host, port: port), serverName: nil),
                 onServerRunning: { channel in
                     let actualPort = channel.localAddress?.port ?? port

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import StowageClient
 import StowageNode
+import StowageServer
 
 /// `--node-name` and `--drivers`: the node this process serves and the built-in drivers it runs.
 struct NodeOptions: ParsableArguments {
@@ -50,5 +51,13 @@ struct CancellingService: Service {
         // A body with nothing to do (no drivers to supervise) returns at once; the group must not take that for
         // a failure, so the service lasts until shutdown.
         try? await gracefulShutdown()
+    }
+}
+
+extension StateOptions {
+    /// How the API's `pods/exec` reaches the containers of the node agent sharing this state directory.
+    var execLauncher: ContainerCommandLauncher {
+        RunningContainers.execLauncher(podsDirectory: resolvedDirectory + "/pods",
+                                       helper: DriverSupervisor.defaultBinaries + "/stowage-container-init")
     }
 }

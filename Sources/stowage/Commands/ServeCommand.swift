@@ -45,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
             let cluster = try await state.openCluster()
             let options = APIServerOptions(stateDirectory: state.resolvedDirectory,
                                            listenAddresses: listenAddresses.isEmpty ? ["127.0.0.1:6443"] : listenAddresses,
-                                           tlsSubjectAlternativeNames: tlsSANs, tokensFile: tokensFile)
+                                           tlsSubjectAlternativeNames: tlsSANs, tokensFile: tokensFile,
+                                           containerCommand: state.execLauncher)
             var logger = Logger(label: "stowage.api")
             logger.logLevel = .warning
             let runtime: APIServerRuntime

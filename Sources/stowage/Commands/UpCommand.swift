@@ -56,7 +56,8 @@ struct UpCommand: AsyncParsableCommand {
             var logger = Logger(label: "stowage.api")
             logger.logLevel = .warning
             let options = APIServerOptions(stateDirectory: state.resolvedDirectory,
-                                           listenAddresses: listenAddresses.isEmpty ? ["127.0.0.1:6443"] : listenAddresses)
+                                           listenAddresses: listenAddresses.isEmpty ? ["127.0.0.1:6443"] : listenAddresses,
+                                           containerCommand: state.execLauncher)
             let runtime = try APIServerRuntime(options: options, cluster: cluster, logger: logger)
             try FileManager.default.createDirectory(atPath: state.pluginsDirectory, withIntermediateDirectories: true)
             let controllers = ControllerService(manager: ControllerManager(
