@@ -10,8 +10,8 @@ import Foundation
 ///
 /// `flock` locks belong to an open file description, so a second ``acquire(directory:)`` in the same process
 /// is refused too. The lock is released by ``release()`` or when the process dies (even by SIGKILL).
-final class StateDirectoryLock: Sendable {
-    let directory: String
+public final class StateDirectoryLock: Sendable {
+    public let directory: String
     private let descriptor: Int32
 
     private init(directory: String, descriptor: Int32) {
@@ -22,7 +22,7 @@ final class StateDirectoryLock: Sendable {
     /// Creates `directory` when missing and takes its lock.
     /// - Throws: ``StoreError/locked(directory:holderPID:)`` when another holder has it,
     ///   ``StoreError/database(operation:underlying:)`` when the directory or lock file cannot be opened.
-    static func acquire(directory: String) throws -> StateDirectoryLock {
+    public static func acquire(directory: String) throws -> StateDirectoryLock {
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
@@ -52,7 +52,7 @@ final class StateDirectoryLock: Sendable {
     }
 
     /// Releases the lock (closing the descriptor drops it). Call once.
-    func release() {
+    public func release() {
         close(descriptor)
     }
 

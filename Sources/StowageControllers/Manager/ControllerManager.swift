@@ -14,8 +14,14 @@ public struct ControllerManagerOptions: Sendable {
     public var stagingDirectory: String?
     /// Concurrent reconciles per controller.
     public var workers: Int
+    /// The node this manager provisions and deletes volumes for alone (external-provisioner's node deployment, run
+    /// by `stowage node`): claims selected to it, volumes whose nodeAffinity is its. Nil: every claim and volume
+    /// its drivers can serve, except those of other nodes.
+    public var nodeDeployment: String?
 
-    public init(selection: ControllerSelection = .all, pluginsDirectory: String, stagingDirectory: String? = nil, workers: Int = 16) {
+    public init(selection: ControllerSelection = .all, pluginsDirectory: String, stagingDirectory: String? = nil, workers: Int = 16,
+                nodeDeployment: String? = nil) {
+        self.nodeDeployment = nodeDeployment
         self.selection = selection
         self.pluginsDirectory = pluginsDirectory
         self.stagingDirectory = stagingDirectory
@@ -60,13 +66,14 @@ public final class ControllerManager: Sendable {
         }
         if selection.isEnabled("provisioner") {
             let provisioner = Provisioner(cluster: cluster, informers: informers, drivers: drivers,
-                                          events: recorder("stowage-provisioner"), handOver: handOver)
+                                          events: recorder("stowage-provisioner"), handOver: handOver, nodeDeployment: options.nodeDeployment)
             let loop = ReconcileLoop(provisioner, workers: workers, logger: logger)
             provisioner.register(with: loop)
             loops.append { await loop.run() }
         }
         if selection.isEnabled("reclaimer") {
-            let reclaimer = Reclaimer(cluster: cluster, informers: informers, drivers: drivers, events: recorder("persistentvolume-controller"))
+            let reclaimer = Reclaimer(cluster: cluster, informers: informers, drivers: drivers, events: recorder("persistentvolume-controller"),
+                                      nodeDeployment: options.nodeDeployment)
             let loop = ReconcileLoop(reclaimer, workers: max(1, workers / 2), logger: logger)
             reclaimer.register(with: loop)
             loops.append { await loop.run() }

@@ -32,6 +32,8 @@ public final class Provisioner: Reconciler {
     let started = Mutex<Set<String>>([])
     /// Claims whose in-flight finalizer this process's binder put on (nil: no binder in this process).
     let handOver: ProvisioningHandOver?
+    /// When set, only claims selected to this node are provisioned (see ``ControllerManagerOptions/nodeDeployment``).
+    let nodeDeployment: String?
 
     struct ProvisioningFailure {
         var count: Int
@@ -39,7 +41,8 @@ public final class Provisioner: Reconciler {
     }
 
     public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder,
-                handOver: ProvisioningHandOver? = nil) {
+                handOver: ProvisioningHandOver? = nil, nodeDeployment: String? = nil) {
+        self.nodeDeployment = nodeDeployment
         self.cluster = cluster
         self.informers = informers
         self.drivers = drivers
@@ -101,6 +104,7 @@ public final class Provisioner: Reconciler {
               let storageClass = informers.classes.get(ObjectKey(name: className)), storageClass.provisioner == driverName
         else { return .done }
         let selectedNode = claim.metadata.annotation(StorageAnnotation.selectedNode)
+        if let nodeDeployment, selectedNode != nodeDeployment { return .done }
         if storageClass.volumeBindingMode == VolumeBindingMode.waitForFirstConsumer, (selectedNode ?? "").isEmpty { return .done }
         guard let driver = drivers.driver(named: driverName) else {
             events.normal(claim, reason: "ExternalProvisioning",

@@ -13,8 +13,13 @@ public final class Reclaimer: Reconciler {
     let informers: SharedInformers
     let drivers: DriverDirectory
     let events: EventRecorder
+    /// When set, only volumes whose nodeAffinity names this node's topology are deleted (see
+    /// ``ControllerManagerOptions/nodeDeployment``).
+    let nodeDeployment: String?
 
-    public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder) {
+    public init(cluster: any Cluster, informers: SharedInformers, drivers: DriverDirectory, events: EventRecorder,
+                nodeDeployment: String? = nil) {
+        self.nodeDeployment = nodeDeployment
         self.cluster = cluster
         self.informers = informers
         self.drivers = drivers
@@ -41,7 +46,7 @@ public final class Reclaimer: Reconciler {
     }
 
     public func reconcile(_ name: String) async throws -> ReconcileResult {
-        guard let volume = informers.volumes.get(ObjectKey(name: name)) else { return .done }
+        guard let volume = informers.volumes.get(ObjectKey(name: name)), isMine(volume) else { return .done }
         let policy = volume.spec?.persistentVolumeReclaimPolicy ?? PersistentVolumeReclaimPolicy.retain
         let released = volume.status?.phase == PersistentVolumePhase.released
         if volume.metadata.isBeingDeleted {
@@ -73,6 +78,25 @@ public final class Reclaimer: Reconciler {
         }
         _ = try await cluster.delete(PersistentVolume.self, ObjectKey(name: name))
         return .done
+    }
+
+    /// Whether this reclaimer deletes `volume`: not when its driver runs here but for another node (that node's
+    /// reclaimer does), and for a node deployment only when its driver runs here.
+    private func isMine(_ volume: PersistentVolume) -> Bool {
+        guard let driverName = volume.spec?.csi?.driver else { return nodeDeployment == nil }
+        guard let driver = drivers.driver(named: driverName) else { return nodeDeployment == nil }
+        return isServed(volume, by: driver)
+    }
+
+    /// Whether `volume` lives where `driver` runs: its nodeAffinity admits the driver's node (its topology
+    /// segments as labels). A node deployment deletes only volumes pinned to its node; the cluster's reclaimer also
+    /// those pinned nowhere.
+    private func isServed(_ volume: PersistentVolume, by driver: RegisteredDriver) -> Bool {
+        let pinned = !(volume.spec?.nodeAffinity?.required?.nodeSelectorTerms ?? []).isEmpty
+        if nodeDeployment != nil, !pinned { return false }
+        var labels = driver.topology
+        labels["kubernetes.io/hostname"] = driver.nodeID
+        return VolumeMatching.nodeAffinity(of: volume, admits: Node(name: driver.nodeID, labels: labels))
     }
 
     /// Deletes the volume through its driver; false when the driver is not registered (try again later).

@@ -16,6 +16,9 @@ struct NodeOptions: ParsableArguments {
         valueName: "list"))
     var drivers = DriverSupervisor.builtIn.joined(separator: ",")
 
+    @Option(name: .customLong("host-ip"), help: ArgumentHelp("The address the Node reports as its InternalIP and pods as hostIP (default: the first non-loopback IPv4).", valueName: "ip"))
+    var hostIP: String?
+
     func validate() throws {
         for name in driverNames where !DriverSupervisor.builtIn.contains(name) {
             throw ValidationError("--drivers: unknown driver \(name.debugDescription); the built-in drivers are \(DriverSupervisor.builtIn.joined(separator: ", "))")
@@ -37,7 +40,8 @@ struct NodeOptions: ParsableArguments {
                                           pluginsDirectory: state.pluginsDirectory, nodeName: resolvedNodeName, logger: logger)
         try supervisor.checkExecutables()
         let agent = try NodeAgent(cluster: cluster, options: NodeAgentOptions(
-            nodeName: resolvedNodeName, stateDirectory: state.resolvedDirectory, pluginsDirectory: state.pluginsDirectory), logger: logger)
+            nodeName: resolvedNodeName, stateDirectory: state.resolvedDirectory, pluginsDirectory: state.pluginsDirectory,
+            hostIP: hostIP), logger: logger)
         return [CancellingService { await supervisor.run() }, CancellingService { await agent.run() }]
     }
 }

@@ -6,6 +6,7 @@ extension StowageCommand {
         [
             UpCommand.self,
             ServeCommand.self,
+            NodeCommand.self,
             ApplyCommand.self,
             GetCommand.self,
             DescribeCommand.self,
