@@ -3,12 +3,14 @@ import StowageAPI
 import StowageClient
 import Testing
 
-/// `stowage node` joins a second node agent to a running `stowage serve` over its TLS address: it registers, and the
-/// WaitForFirstConsumer volume of a pod placed on it is provisioned, mounted and deleted there, by its own driver.
+/// `stowage node` joins a second node agent, in a network namespace of its own, to a running `stowage serve` over
+/// the server's TLS address on a veth pair: it registers, and the WaitForFirstConsumer volume of a pod placed on it
+/// is provisioned, mounted and deleted there, by its own driver.
 extension CLITests {
 @Suite("stowage node joins a server as a second node",
-       .enabled(if: geteuid() == 0 && CommandRunner.executable != nil && access("/dev/loop-control", F_OK) == 0,
-                "needs root, loop devices and the built stowage binaries"))
+       .enabled(if: geteuid() == 0 && CommandRunner.executable != nil && access("/dev/loop-control", F_OK) == 0
+                    && access("/usr/sbin/ip", X_OK) == 0 && access("/usr/bin/nsenter", X_OK) == 0,
+                "needs root, loop devices, ip and nsenter (network namespaces), and the built stowage binaries"))
 struct NodeJoinTests {
     static let manifest = """
         apiVersion: v1
@@ -33,13 +35,14 @@ struct NodeJoinTests {
           volumes: [{name: data, persistentVolumeClaim: {claimName: far}}]
         """
 
-    /// `stowage node` with its own state directory, against `server`'s TLS address.
-    static func startNode(_ runner: CommandRunner, server: ServerProcess, logPath: String) throws -> Process {
+    /// `stowage node` with its own state directory, in `network`, against the server at `url`.
+    static func startNode(_ runner: CommandRunner, in network: NetworkNamespace, url: String, kubeconfig: String, logPath: String) throws -> Process {
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(CommandRunner.executable))
-        process.arguments = ["node", "--server", "https://127.0.0.1:\(server.port)", "--kubeconfig", server.kubeconfig,
-                             "--node-name", "node-2", "--drivers", "loop", "--host-ip", "127.0.0.2", "--state-dir", runner.stateDirectory]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
+        process.arguments = ["--net=/run/netns/\(network.name)", try #require(CommandRunner.executable),
+                             "node", "--server", url, "--kubeconfig", kubeconfig, "--node-name", "node-2", "--drivers", "loop",
+                             "--host-ip", network.nodeAddress, "--state-dir", runner.stateDirectory]
         let log = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = log
         process.standardError = log
@@ -48,13 +51,20 @@ struct NodeJoinTests {
     }
 
     @Test func aPodPlacedOnTheSecondNodeGetsItsVolumeThere() async throws {
+        let network = try NetworkNamespace()
+        defer { network.remove() }
         let cli = try CommandRunner.make()
         defer { cli.remove() }
-        let server = try await onOwnThread { try ServerProcess(runner: cli, extraArguments: ["--drivers", "loop", "--node-name", "main-node"]) }
+        let port = try ServerProcess.freePort()
+        let server = try await onOwnThread {
+            try ServerProcess(runner: cli, extraArguments: ["--drivers", "loop", "--node-name", "main-node",
+                                                            "--listen-address", "\(network.hostAddress):\(port)", "--tls-san", network.hostAddress])
+        }
         defer { server.stop() }
         let second = try CommandRunner.make()
         defer { second.remove() }
-        let node = try Self.startNode(second, server: server, logPath: second.workDirectory + "/node.log")
+        let node = try Self.startNode(second, in: network, url: "https://\(network.hostAddress):\(port)", kubeconfig: server.kubeconfig,
+                                      logPath: second.workDirectory + "/node.log")
         defer { if node.isRunning { node.terminate(); node.waitUntilExit() } }
 
         let cluster = try HTTPCluster(endpoint: .stateDirectory(cli.stateDirectory))
@@ -70,7 +80,7 @@ struct NodeJoinTests {
         let ready = try await cli.run(["wait", "node/node-2", "--for=condition=Ready", "--timeout=60s"])
         #expect(ready.status == 0, "\(ready.stderr)")
         let registered = try await cluster.get(Node.self, ObjectKey(name: "node-2"))
-        #expect(registered.status?.addresses?.first { $0.type == "InternalIP" }?.address == "127.0.0.2")
+        #expect(registered.status?.addresses?.first { $0.type == "InternalIP" }?.address == network.nodeAddress)
         #expect(registered.metadata.labels?["topology.stowage.dev/node"] == "node-2")
 
         #expect(try await cli.run(["apply", "-f", try cli.file("far.yaml", Self.manifest)]).status == 0)
@@ -78,7 +88,7 @@ struct NodeJoinTests {
         #expect(running.status == 0, "\(running.stderr)\n\(server.log().suffix(2000))")
         let pod = try await cluster.get(Pod.self, ObjectKey(namespace: "default", name: "far-writer"))
         #expect(pod.spec?.nodeName == "node-2")
-        #expect(pod.status?.hostIP == "127.0.0.2")
+        #expect(pod.status?.hostIP == network.nodeAddress)
         let claim = try await cluster.get(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: "far"))
         #expect(claim.metadata.annotations?["volume.kubernetes.io/selected-node"] == "node-2")
         let volumeName = try #require(claim.spec?.volumeName)
@@ -109,4 +119,54 @@ struct NodeJoinTests {
         #expect(node.terminationStatus == 0, "stowage node stops cleanly on SIGTERM")
     }
 }
+}
+
+/// A network namespace joined to the host by a veth pair: the host end has `hostAddress`, the namespace's end
+/// `nodeAddress` (a /24 picked at random in 10.213.0.0/16). Removed with its veth pair by ``remove()``.
+struct NetworkNamespace {
+    let name: String
+    let hostAddress: String
+    let nodeAddress: String
+    private let hostLink: String
+
+    init() throws {
+        let tag = String(UInt32.random(in: 0..<0xFFFF), radix: 16)
+        let subnet = Int.random(in: 1...254)
+        name = "stowage-node-\(tag)"
+        hostLink = "stw\(tag)h"
+        hostAddress = "10.213.\(subnet).1"
+        nodeAddress = "10.213.\(subnet).2"
+        let nodeLink = "stw\(tag)n"
+        for command in [
+            ["netns", "add", name],
+            ["link", "add", hostLink, "type", "veth", "peer", "name", nodeLink],
+            ["link", "set", nodeLink, "netns", name],
+            ["addr", "add", "\(hostAddress)/24", "dev", hostLink],
+            ["link", "set", hostLink, "up"],
+            ["-n", name, "addr", "add", "\(nodeAddress)/24", "dev", nodeLink],
+            ["-n", name, "link", "set", nodeLink, "up"],
+            ["-n", name, "link", "set", "lo", "up"],
+        ] {
+            try Self.ip(command)
+        }
+    }
+
+    func remove() {
+        _ = try? Self.ip(["link", "del", hostLink])
+        _ = try? Self.ip(["netns", "del", name])
+    }
+
+    private static func ip(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
+        process.arguments = arguments
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            throw ServerProcess.ServerFailure("ip \(arguments.joined(separator: " ")) failed: \(message)")
+        }
+    }
 }

@@ -90,7 +90,7 @@ final class ServerProcess: @unchecked Sendable {
     /// The installed kubectl, or nil.
     static let kubectlPath: String? = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
-    private static func freePort() throws -> Int {
+    static func freePort() throws -> Int {
         let fd = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()
