@@ -91,6 +91,7 @@ public final class NodeAgent: Sendable {
         classes.addHandler { _ in capacityTriggers.continuation.yield() }
         let registrations = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         drivers.onRegister { _ in registrations.continuation.yield() }
+        drivers.onUnregister { _ in registrations.continuation.yield() }
         registrations.continuation.yield()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.pods.run() }

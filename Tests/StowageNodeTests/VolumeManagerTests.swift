@@ -171,6 +171,14 @@ struct VolumeManagerTests {
             #expect(csiNode.spec?.drivers?.compactMap(\.name).sorted() == ["emptydir.stowage.dev", "hostpath.stowage.dev"])
             #expect(csiNode.spec?.drivers?.allSatisfy { $0.nodeID == "test-node" } == true)
             #expect(csiNode.metadata.ownerReferences?.first?.uid == node.metadata.uid)
+
+            // A driver that goes is dropped from the CSINode, and its capacity with it.
+            try await cluster.apply(NodeManifests.storageClass("paths", provisioner: "hostpath.stowage.dev"))
+            _ = try await cluster.waitFor(CSIStorageCapacity.self, "kube-system/paths-test-node") { $0.capacity != nil }
+            await cluster.stopDriver(.hostpath)
+            let remaining = try await cluster.waitFor(CSINode.self, "test-node") { ($0.spec?.drivers ?? []).count == 1 }
+            #expect(remaining.spec?.drivers?.compactMap(\.name) == ["emptydir.stowage.dev"])
+            try await cluster.waitForDeletion(CSIStorageCapacity.self, "kube-system/paths-test-node")
         }
     }
 }

@@ -22,6 +22,7 @@ public final class DriverDirectory: Sendable {
     private let interval: Duration
     private let drivers = Mutex<[String: RegisteredDriver]>([:])
     private let handlers = Mutex<[@Sendable (String) -> Void]>([])
+    private let dropHandlers = Mutex<[@Sendable (String) -> Void]>([])
     private let logger: Logger
 
     public init(directory: String, interval: Duration = .milliseconds(200), logger: Logger) {
@@ -39,6 +40,11 @@ public final class DriverDirectory: Sendable {
     /// Calls `handler` with a driver's name each time one registers (from the scanning task; keep it short).
     public func onRegister(_ handler: @escaping @Sendable (String) -> Void) {
         handlers.withLock { $0.append(handler) }
+    }
+
+    /// Calls `handler` with a driver's name each time one is dropped (its socket gone).
+    public func onUnregister(_ handler: @escaping @Sendable (String) -> Void) {
+        dropHandlers.withLock { $0.append(handler) }
     }
 
     /// Scans until cancelled.
@@ -59,6 +65,7 @@ public final class DriverDirectory: Sendable {
             drivers.withLock { _ = $0.removeValue(forKey: name) }
             driver.client.close()
             logger.info("driver gone", metadata: ["driver": "\(name)", "socket": "\(driver.socket)"])
+            for handler in dropHandlers.withLock({ $0 }) { handler(name) }
         }
         let registeredSockets = Set(known.values.map(\.socket))
         for socket in sockets.sorted() where !registeredSockets.contains(socket) {
