@@ -15,6 +15,6 @@ struct ControllerSelectionTests {
     @Test("an unknown controller is refused, naming it and the known ones")
     func unknownController() {
         let error = #expect(throws: APIError.self) { try ControllerSelection(parsing: "*,-bindr") }
-        #expect(error?.message == "--controllers: unknown controller \"bindr\" in \"*,-bindr\"; known: binder, provisioner, reclaimer, protection, expander, garbagecollector, ephemeral, placement (and * for all)")
+        #expect(error?.message == "--controllers: unknown controller \"bindr\" in \"*,-bindr\"; known: binder, provisioner, reclaimer, protection, expander, garbagecollector, ephemeral, statefulset, placement (and * for all)")
     }
 }

@@ -103,6 +103,12 @@ public final class ControllerManager: Sendable {
             ephemeral.register(with: loop)
             loops.append { await loop.run() }
         }
+        if selection.isEnabled("statefulset") {
+            let statefulSets = StatefulSetController(cluster: cluster, informers: informers, events: recorder("statefulset-controller"))
+            let loop = ReconcileLoop(statefulSets, workers: max(1, workers / 4), logger: logger)
+            statefulSets.register(with: loop)
+            loops.append { await loop.run() }
+        }
         if selection.isEnabled("placement") {
             let placement = Placement(cluster: cluster, informers: informers, events: recorder("default-scheduler"))
             let loop = ReconcileLoop(placement, workers: max(1, workers / 4), logger: logger)

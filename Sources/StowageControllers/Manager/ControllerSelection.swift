@@ -5,7 +5,7 @@ import StowageAPI
 /// means every controller on by default, `name` turns one on and `-name` turns one off (`*,-binder`).
 public struct ControllerSelection: Sendable, Equatable, CustomStringConvertible {
     /// Every controller Stowage knows, in the order they start.
-    public static let known = ["binder", "provisioner", "reclaimer", "protection", "expander", "garbagecollector", "ephemeral", "placement"]
+    public static let known = ["binder", "provisioner", "reclaimer", "protection", "expander", "garbagecollector", "ephemeral", "statefulset", "placement"]
 
     private let items: [String]
 
