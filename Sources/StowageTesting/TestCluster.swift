@@ -119,6 +119,19 @@ public final class TestCluster: @unchecked Sendable {
         await agent.drivers.scan()
     }
 
+    /// Deletes every pod and waits until the node agent has torn them all down (their directories gone).
+    private func deleteAllPods() async {
+        let pods = (try? await cluster.list(Pod.self, ListOptions()).items) ?? []
+        for pod in pods {
+            _ = try? await cluster.delete(Pod.self, ObjectKey(namespace: pod.metadata.namespace, name: pod.metadata.name ?? ""))
+        }
+        let deadline = ContinuousClock.now.advanced(by: .seconds(30))
+        while ContinuousClock.now < deadline,
+              !((try? FileManager.default.contentsOfDirectory(atPath: podsDirectory)) ?? []).filter({ !$0.hasPrefix(".") }).isEmpty {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     /// Stops the node agent; what it mounted stays mounted, as after a kill.
     public func stopNodeAgent() async {
         let task = lock.withLock { () -> Task<Void, Never>? in
@@ -208,10 +221,13 @@ public final class TestCluster: @unchecked Sendable {
     }
 
     /// Stops controllers and drivers, closes the store, unmounts anything left under the directory and removes it.
+    /// With the node agent running, every pod is deleted first and its teardown awaited (up to 30 s), so no
+    /// container process outlives the cluster.
     public func stop() async {
         await stopAPI()
-        await stopNodeAgent()
         await stopControllers()
+        if lock.withLock({ nodeAgent }) != nil { await deleteAllPods() }
+        await stopNodeAgent()
         let processes = lock.withLock { () -> [DriverProcess] in
             defer { drivers = [:] }
             return Array(drivers.values)

@@ -44,6 +44,14 @@ struct UpCommand: AsyncParsableCommand {
             for item in objects where !kinds.contains(where: { $0.resource == type(of: item.object).resource }) {
                 kinds.append(type(of: item.object))
             }
+            // A StatefulSet converges through the pods and claims it makes: show those too.
+            let sets = objects.compactMap { $0.object as? StatefulSet }
+            if !sets.isEmpty {
+                for extra in [Pod.self, PersistentVolumeClaim.self] as [any APIObject.Type]
+                where !kinds.contains(where: { $0.resource == extra.resource }) {
+                    kinds.append(extra)
+                }
+            }
             var revisions: [String] = []
             for kind in kinds {
                 print("")
@@ -74,6 +82,7 @@ struct UpCommand: AsyncParsableCommand {
                     try await Task.sleep(for: .milliseconds(5))
                 }
                 print("\nAPI: unix://\(options.socketPath); KUBECONFIG=\(options.kubeconfigPath) kubectl get pvc")
+                for set in sets { print(persistenceProof(set)) }
                 print("watching for changes (Ctrl-C to stop)")
                 // Progress must reach a pipe or a log file as it happens, not when a buffer fills.
                 fflush(nil)
@@ -86,6 +95,31 @@ struct UpCommand: AsyncParsableCommand {
             }
             await cluster.store.close()
         }
+    }
+
+    /// The commands that show a set's pods coming back to their own data: read a pod's volume, delete the pod,
+    /// wait for it to return, read again.
+    func persistenceProof(_ set: StatefulSet) -> String {
+        let name = set.metadata.name ?? ""
+        let ordinal = set.startOrdinal + (set.ordinals.count > 1 ? 1 : 0)
+        let pod = set.podName(ordinal: ordinal)
+        let claimNames = Set((set.spec?.volumeClaimTemplates ?? []).compactMap(\.metadata.name))
+        let mount = set.spec?.template?.spec?.containers?.lazy.compactMap { container in
+            container.volumeMounts?.first { claimNames.contains($0.name ?? "") }
+        }.first
+        let namespace = set.metadata.namespace.map { $0 == "default" ? "" : " -n \($0)" } ?? ""
+        let stateFlag = state.stateDirectory.map { " --state-dir \($0)" } ?? ""
+        guard let mountPath = mount?.mountPath, let claim = mount?.name else {
+            return "\nStatefulSet \(name): delete pod \(pod) and it comes back under its name."
+        }
+        let read = "stowage exec \(pod)\(namespace)\(stateFlag) -- sh -c 'ls \(mountPath); cat \(mountPath)/* 2>/dev/null'"
+        return """
+
+            StatefulSet \(name): \(pod) keeps its claim \(set.claimName(template: claim, ordinal: ordinal)) across re-creation. In another terminal:
+              \(read)
+              stowage delete pod \(pod)\(namespace)\(stateFlag) && stowage wait pod/\(pod)\(namespace)\(stateFlag) --for=jsonpath='{.status.phase}'=Running --timeout=60s
+              \(read)
+            """
     }
 
     /// Prints the table of a kind across namespaces; returns the list's revision.

@@ -8,7 +8,8 @@ import StowageJSON
 struct WaitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wait",
-        abstract: "Wait until objects satisfy a condition: --for=jsonpath='{.status.phase}'=Bound, --for=condition=Ready, --for=delete.")
+        abstract: "Wait until objects satisfy a condition: --for=jsonpath='{.status.phase}'=Bound, --for=condition=Ready, --for=delete.",
+        discussion: "An object that does not exist yet is waited for until the timeout (kubectl wait fails at once): a StatefulSet's pod being made again can be waited on right after its deletion.")
 
     @Argument(help: ArgumentHelp("Objects as KIND/NAME (pvc/data, pod/web-0).", valueName: "kind/name"))
     var targets: [String]
@@ -52,7 +53,13 @@ struct WaitCommand: AsyncParsableCommand {
             return
         }
         let met = try await Self.within(limit, failure: "timed out waiting for the condition on \(T.resource.plural)/\(name)") {
-            var current = try await cluster.get(type, key)
+            // An object that does not exist yet (a StatefulSet's pod being made again) is waited for.
+            var found = try await cluster.getIfPresent(type, key)
+            while found == nil {
+                try await Task.sleep(for: .milliseconds(100))
+                found = try await cluster.getIfPresent(type, key)
+            }
+            guard var current = found else { return false }
             while true {
                 if try goal.isSatisfied(by: APICodec.tree(current)) { return true }
                 let events = try await cluster.watch(type, WatchOptions(namespace: key.namespace, fieldSelector: "metadata.name=\(name)",
