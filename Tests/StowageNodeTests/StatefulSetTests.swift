@@ -8,7 +8,7 @@ import Testing
 @Suite("StatefulSets: stable per-ordinal claims", .enabled(if: NodeHost.canRun, NodeHost.reason))
 struct StatefulSetTests {
     /// The `web` set: each pod appends its hostname to `/data/log` in its own `www` claim, then sleeps.
-    static func web(replicas: Int, storageClass: String, extra: String = "") -> String {
+    static func web(replicas: Int, storageClass: String, extra: String = "", probe: String = "") -> String {
         """
         apiVersion: apps/v1
         kind: StatefulSet
@@ -27,6 +27,7 @@ struct StatefulSetTests {
                 image: registry.k8s.io/nginx-slim:0.24
                 command: [sh, -c, 'echo $(hostname) >> /data/log; sleep 3600']
                 volumeMounts: [{name: www, mountPath: /data}]
+        \(probe)
           volumeClaimTemplates:
           - metadata: {name: www}
             spec:
@@ -133,6 +134,28 @@ struct StatefulSetTests {
             _ = try await cluster.cluster.delete(StatefulSet.self, ObjectKey(namespace: "default", name: "web"))
             try await cluster.waitForDeletion(Pod.self, "default/web-5", timeout: .seconds(60))
             try await cluster.waitForDeletion(PersistentVolumeClaim.self, "default/www-web-5", timeout: .seconds(60))
+        }
+    }
+
+    @Test func orderedReadyWaitsForEachPodToBeReady() async throws {
+        try await withNode(drivers: [.loop]) { cluster in
+            // web-1 is ready only once /data/ready exists in its volume.
+            let probe = """
+                        readinessProbe:
+                          exec: {command: [sh, -c, '[ "$HOSTNAME" != web-1 ] || [ -f /data/ready ]']}
+                          periodSeconds: 1
+                """
+            try await cluster.apply(VolumeManagerTests.loopClass + "---\n" + Self.web(replicas: 3, storageClass: "loop", probe: probe))
+            let held = try await cluster.waitForRunning("web-1")
+            try await Task.sleep(for: .seconds(2))
+            let web1 = String(decoding: try APICodec.encode(try await cluster.cluster.get(Pod.self, ObjectKey(namespace: "default", name: "web-1"))), as: UTF8.self)
+            #expect(try await cluster.cluster.getIfPresent(Pod.self, ObjectKey(namespace: "default", name: "web-2")) == nil,
+                    "web-2 waits while web-1 is not ready: \(web1)")
+            let set = try await cluster.cluster.get(StatefulSet.self, ObjectKey(namespace: "default", name: "web"))
+            #expect(set.status?.readyReplicas == 1 && set.status?.replicas == 2)
+
+            FileManager.default.createFile(atPath: cluster.target(of: held, driver: "loop.stowage.dev", volume: "www") + "/ready", contents: nil)
+            _ = try await Self.readyReplicas(cluster, 3)
         }
     }
 }

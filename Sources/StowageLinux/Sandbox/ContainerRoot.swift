@@ -59,6 +59,11 @@ public enum ContainerRoot {
         guard let program = arguments.first, !program.isEmpty else {
             throw LinuxError(call: "exec", path: "", errno: EINVAL, detail: "no command to run")
         }
+        // Until the helper has executed the container's command, its namespaces and environment are not the
+        // container's yet: a probe then would see the host's root and the node agent's environment.
+        if let target = linkTarget("/proc/\(pid)/exe"), target == linkTarget("/proc/self/exe") {
+            throw LinuxError(call: "setns", path: "/proc/\(pid)", errno: EAGAIN, detail: "the container is still starting")
+        }
         let environment = containerEnvironment(pid: pid)
         // The container's working directory, held open across setns: a path would be read in the wrong tree.
         let cwdPath = "/proc/\(pid)/cwd"
@@ -82,6 +87,14 @@ public enum ContainerRoot {
         argv.append(nil)
         execvp(program, argv)
         throw LinuxError.lastError("execvp", path: program)
+    }
+
+    /// Where the symlink at `path` points, or nil.
+    private static func linkTarget(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let length = readlink(path, &buffer, buffer.count - 1)
+        guard length > 0 else { return nil }
+        return String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The environment process `pid` started with (`/proc/<pid>/environ`), or nil when it cannot be read.
