@@ -175,5 +175,7 @@ let package = Package(
             dependencies: ["StowageNode", "StowageTesting", "StowageControllers", "StowageClient", "StowageAPI", "StowageCSI", "StowageLinux"]
         ),
         .testTarget(name: "StowageDriversTests", dependencies: ["StowageCSI", "StowageDriverSanity", "StowageLinux"]),
+        // examples/swift-testing: how a user tests StatefulSet persistence from Swift with StowageTesting.
+        .testTarget(name: "ExampleTests", dependencies: ["StowageTesting", "StowageAPI", "StowageClient"], path: "examples/swift-testing"),
     ]
 )

@@ -64,6 +64,77 @@ struct StatefulSetUpTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: cli.stateDirectory + "/pods")) ?? []).isEmpty)
     }
 
+    static let kubectlWeb = """
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: web}
+        spec:
+          serviceName: nginx
+          replicas: 3
+          selector: {matchLabels: {app: web}}
+          template:
+            metadata: {labels: {app: web}}
+            spec:
+              terminationGracePeriodSeconds: 1
+              containers:
+              - {name: app, image: busybox, command: [sh, -c, 'hostname >> /data/log; sleep 3600'], volumeMounts: [{name: www, mountPath: /data}]}
+          volumeClaimTemplates:
+          - metadata: {name: www}
+            spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 16Mi}}}
+        """
+
+    @Test func theSameScenarioDrivenWithKubectl() async throws {
+        guard ServerProcess.kubectlPath != nil else { return }
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let server = try await onOwnThread { try ServerProcess(runner: cli, extraArguments: ["--drivers", "hostpath", "--node-name", "kubectl-node"]) }
+        defer { server.stop() }
+        func kubectl(_ arguments: String...) async throws -> CommandRunner.Result { try await server.kubectl(arguments) }
+        func readyReplicas(_ count: Int) async throws {
+            let waited = try await kubectl("wait", "sts/web", "--for=jsonpath={.status.readyReplicas}=\(count)", "--timeout=90s")
+            #expect(waited.status == 0, "\(waited.stderr)")
+        }
+        func log(_ pod: String, lines: Int) async throws -> String {
+            var text = ""
+            for _ in 0..<200 {
+                text = try await kubectl("exec", pod, "--", "cat", "/data/log").stdout
+                if text.split(separator: "\n").count >= lines { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            return text
+        }
+
+        #expect(try await kubectl("apply", "-f", try cli.file("web.yaml", Self.kubectlWeb)).stdout == "statefulset.apps/web created\n")
+        try await readyReplicas(3)
+        let table = try await kubectl("get", "sts", "web")
+        #expect(table.stdout.contains("3/3"), "\(table.stdout)")
+        #expect(try await log("web-1", lines: 1) == "web-1\n")
+
+        let uid = try await kubectl("get", "pod", "web-1", "-o", "jsonpath={.metadata.uid}").stdout
+        #expect(try await kubectl("delete", "pod", "web-1").status == 0)
+        var newUID = ""
+        for _ in 0..<600 {
+            let current = try await kubectl("get", "pod", "web-1", "-o", "jsonpath={.metadata.uid} {.status.phase}").stdout
+            if !current.hasPrefix(uid), current.hasSuffix(" Running") { newUID = current; break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(!newUID.isEmpty, "web-1 came back Running under a new uid")
+        #expect(try await log("web-1", lines: 2) == "web-1\nweb-1\n")
+
+        #expect(try await kubectl("scale", "sts", "web", "--replicas=1").stdout == "statefulset.apps/web scaled\n")
+        let scaledDown = try await kubectl("wait", "pod/web-1", "pod/web-2", "--for=delete", "--timeout=90s")
+        #expect(scaledDown.status == 0, "\(scaledDown.stderr)")
+        let claims = try await kubectl("get", "pvc", "-o", "name")
+        #expect(claims.stdout == "persistentvolumeclaim/www-web-0\npersistentvolumeclaim/www-web-1\npersistentvolumeclaim/www-web-2\n")
+        #expect(try await kubectl("scale", "sts", "web", "--replicas=3").status == 0)
+        try await readyReplicas(3)
+        #expect(try await log("web-2", lines: 2) == "web-2\nweb-2\n")
+
+        #expect(try await kubectl("delete", "sts", "web").status == 0)
+        let gone = try await kubectl("wait", "pod/web-0", "pod/web-1", "pod/web-2", "--for=delete", "--timeout=90s")
+        #expect(gone.status == 0, "\(gone.stderr)")
+    }
+
     static func run(_ arguments: String...) throws -> CommandRunner.Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: arguments[0])
