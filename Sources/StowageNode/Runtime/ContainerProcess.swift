@@ -82,7 +82,15 @@ final class ContainerProcess: Sendable {
     /// SIGTERM to the container's process group, SIGKILL after `grace`, then SIGKILL to anything still in its
     /// mount namespace (a process that left the group would keep the volumes busy). Returns once all are gone.
     func stop(grace: Duration) async {
-        let namespace = Self.mountNamespace(of: record.pid)
+        // The pid is trusted only while it is still this container's process (our child not yet exited, or the
+        // same start time): a pid the kernel has handed to another process since must never be signalled, nor
+        // its mount namespace swept (it could be another container's).
+        guard isAlive else {
+            if exit != nil { _ = await wait() }
+            return
+        }
+        let read = Self.mountNamespace(of: record.pid)
+        let namespace = isAlive ? read : nil
         // The process group (the helper called setsid); the process alone if the group is not there yet. Never
         // both: a shell's TERM trap would run twice.
         if kill(-record.pid, SIGTERM) != 0 { kill(record.pid, SIGTERM) }
