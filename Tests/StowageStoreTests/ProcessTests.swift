@@ -63,6 +63,25 @@ struct ProcessTests {
         await second.close()
     }
 
+    /// A child forked by this process shares the lock's file description until it execs. Closing the store while
+    /// such a child lives must not make the next open fail (a CI run failed so while another test spawned processes).
+    @Test func reopeningWhileAForkedChildStillSharesTheLockWaitsForIt() async throws {
+        let directory = makeTemporaryDirectory()
+        defer { removeTemporaryDirectory(directory) }
+        let first = try Store.open(directory: directory)
+        let child = fork()
+        if child == 0 {
+            usleep(300_000)
+            _exit(0)
+        }
+        #expect(child > 0)
+        await first.close()
+        let second = try Store.open(directory: directory)
+        await second.close()
+        var status: Int32 = 0
+        waitpid(child, &status, 0)
+    }
+
     @Test(.enabled(if: burstBinary != nil, "stowage-store-burst is not built: run `swift build` first"))
     func anotherProcessIsRefusedAndToldOurPID() async throws {
         try await withStore { _, directory in
