@@ -77,12 +77,12 @@ public final class NodeAgent: Sendable {
     public func run() async {
         let hostIP = options.hostIP ?? SystemFacts.hostIP
         let events = EventRecorder(cluster: cluster, component: "kubelet", logger: logger)
+        let runtime = PodRuntime(context: RuntimeContext(
+            helper: options.containerHelper,
+            builder: ContainerLaunchBuilder(podsDirectory: options.podsDirectory, hiddenPaths: [options.stateDirectory], hostIP: hostIP)))
         let manager = VolumeManager(nodeName: options.nodeName, cluster: cluster, pods: pods, claims: claims, volumes: volumes,
                                     drivers: drivers, records: records, stagingDirectory: options.stagingDirectory,
-                                    events: events, hostIP: hostIP, runtime: PodRuntime(context: RuntimeContext(
-                                        helper: options.containerHelper,
-                                        builder: ContainerLaunchBuilder(podsDirectory: options.podsDirectory,
-                                                                        hiddenPaths: [options.stateDirectory], hostIP: hostIP))))
+                                    events: events, hostIP: hostIP, runtime: runtime)
         let loop = ReconcileLoop(manager, workers: options.workers, logger: logger)
         manager.register(with: loop)
         let registration = NodeRegistration(cluster: cluster, nodeName: options.nodeName, hostIP: hostIP, drivers: drivers)
@@ -133,6 +133,8 @@ public final class NodeAgent: Sendable {
             }
             group.cancelAll()
         }
+        // The containers outlive the agent; their supervision does not (the next agent adopts them).
+        await runtime.detachAll()
         await events.finish()
     }
 

@@ -55,14 +55,13 @@ struct StatefulSetTests {
         return try await PodRuntimeTests.waitForFile(path, contains: String(repeating: "\(podName)\n", count: runs))
     }
 
-    /// Whether every line of `text` is `podName` (each run of the pod wrote its own name), at least `runs` of
-    /// them. A loaded CI run once showed one more line than runs counted (a container started twice?); the
-    /// identity is what matters here, and the restart counts go into the failure message.
+    /// Whether `text` is exactly `runs` lines of `podName` (each run of the pod wrote its own name once); the
+    /// restart counts go into the failure message.
     func isOwnLog(_ text: String, of podName: String, runs: Int, cluster: TestCluster) async -> (Bool, String) {
         let lines = text.split(separator: "\n")
         let pod = try? await cluster.cluster.get(Pod.self, ObjectKey(namespace: "default", name: podName))
         let restarts = pod?.status?.containerStatuses?.map { "\($0.name ?? ""): \($0.restartCount ?? 0) restarts" } ?? []
-        return (lines.count >= runs && lines.allSatisfy { $0 == podName }, "\(text.debugDescription) \(restarts)")
+        return (lines.count == runs && lines.allSatisfy { $0 == podName }, "\(text.debugDescription) \(restarts)")
     }
 
     @Test func eachOrdinalKeepsItsClaimAcrossDeletionAndScaling() async throws {

@@ -17,48 +17,35 @@ struct ContainerRecord: Codable, Sendable, Equatable {
 /// child: its exit is noticed by polling and its exit code is unknown.
 final class ContainerProcess: Sendable {
     let record: ContainerRecord
-    private let exit: ExitStatus?
+    private let child: ChildProcess?
 
-    private init(record: ContainerRecord, exit: ExitStatus?) {
+    private init(record: ContainerRecord, child: ChildProcess?) {
         self.record = record
-        self.exit = exit
+        self.child = child
     }
 
     /// Starts the helper on `specPath`, appending its output to `logPath`.
     /// - Throws: when the helper cannot be started or the log not opened.
     static func start(helper: String, specPath: String, logPath: String, restartCount: Int32) throws -> ContainerProcess {
-        if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o640])
-        }
-        guard let log = FileHandle(forWritingAtPath: logPath) else { throw NodeAgentError("cannot open the container log \(logPath)") }
-        defer { try? log.close() }
-        log.seekToEndOfFile()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: helper)
-        process.arguments = [specPath]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = log
-        process.standardError = log
-        let exit = ExitStatus()
-        process.terminationHandler = { finished in
-            // Killed by a signal: 128 + the signal, as container runtimes report it.
-            exit.finished(finished.terminationReason == .uncaughtSignal ? 128 + finished.terminationStatus : finished.terminationStatus)
-        }
-        try process.run()
-        let pid = process.processIdentifier
-        return ContainerProcess(record: ContainerRecord(pid: pid, startTicks: Self.startTicks(of: pid) ?? 0,
-                                                        restartCount: restartCount, startedAt: Date()), exit: exit)
+        let log = open(logPath, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+        guard log >= 0 else { throw NodeAgentError("cannot open the container log \(logPath): \(String(cString: strerror(errno)))") }
+        defer { close(log) }
+        let null = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        defer { if null >= 0 { close(null) } }
+        let child = try ChildProcess.spawn(helper, arguments: [specPath], standardInput: null, standardOutput: log, standardError: log)
+        return ContainerProcess(record: ContainerRecord(pid: child.pid, startTicks: Self.startTicks(of: child.pid) ?? 0,
+                                                        restartCount: restartCount, startedAt: Date()), child: child)
     }
 
     /// The process of `record`, if it is still running (same pid, same start time).
     static func adopt(_ record: ContainerRecord) -> ContainerProcess? {
         guard record.pid > 1, let ticks = startTicks(of: record.pid), ticks == record.startTicks else { return nil }
-        return ContainerProcess(record: record, exit: nil)
+        return ContainerProcess(record: record, child: nil)
     }
 
     /// Waits for the process to end; its exit code, or nil when it is unknown (an adopted process).
     func wait() async -> Int32? {
-        if let exit { return await exit.wait() }
+        if let child { return await child.wait() }
         while isAlive { await Self.pause(.milliseconds(200)) }
         return nil
     }
@@ -72,10 +59,10 @@ final class ContainerProcess: Sendable {
         }
     }
 
-    /// Our own child is alive until Foundation reports its exit; an adopted process while `/proc` shows it with
-    /// its recorded start time.
+    /// Our own child is alive until it is reaped (until then its pid cannot be reused); an adopted process while
+    /// `/proc` shows it with its recorded start time.
     var isAlive: Bool {
-        if let exit { return !exit.hasExited }
+        if let child { return !child.hasExited }
         return Self.startTicks(of: record.pid) == record.startTicks
     }
 
@@ -86,10 +73,14 @@ final class ContainerProcess: Sendable {
         // same start time): a pid the kernel has handed to another process since must never be signalled, nor
         // its mount namespace swept (it could be another container's).
         guard isAlive else {
-            if exit != nil { _ = await wait() }
+            if child != nil { _ = await wait() }
             return
         }
-        let read = Self.mountNamespace(of: record.pid)
+        // The namespace is held open for the whole stop: once its last process is gone the kernel frees it and
+        // hands its identifier to the next namespace created — another container's, which the sweep would kill.
+        let held = open("/proc/\(record.pid)/ns/mnt", O_RDONLY | O_CLOEXEC)
+        defer { if held >= 0 { close(held) } }
+        let read = held >= 0 ? Self.mountNamespace(of: record.pid) : nil
         let namespace = isAlive ? read : nil
         // The process group (the helper called setsid); the process alone if the group is not there yet. Never
         // both: a shell's TERM trap would run twice.
@@ -100,7 +91,7 @@ final class ContainerProcess: Sendable {
         // Only a namespace of the container's own: a helper that had not unshared yet is in the host's, and
         // every process of the host must never be swept.
         guard let namespace, namespace != Self.mountNamespace(of: getpid()) else {
-            if exit != nil { _ = await wait() }
+            if child != nil { _ = await wait() }
             return
         }
         let sweepDeadline = ContinuousClock.now.advanced(by: .seconds(5))
@@ -110,7 +101,7 @@ final class ContainerProcess: Sendable {
             for pid in stragglers { kill(pid, SIGKILL) }
             await Self.pause(.milliseconds(20))
         }
-        if exit != nil { _ = await wait() }
+        if child != nil { _ = await wait() }
     }
 
     /// Field 22 of `/proc/<pid>/stat`, or nil when there is no such process (or it is a zombie already).

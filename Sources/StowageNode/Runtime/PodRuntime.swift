@@ -53,6 +53,15 @@ final class PodRuntime: Sendable {
         return worker
     }
 
+    /// Stops supervising every pod, leaving the containers running for the next agent to adopt (shutdown).
+    func detachAll() async {
+        let all = workers.withLock { workers in
+            defer { workers.removeAll() }
+            return Array(workers.values)
+        }
+        for worker in all { await worker.detach() }
+    }
+
     /// Stops pod `uid`'s containers and forgets it. Processes a previous run of the node agent started (the pod
     /// was deleted while it was down) are found through their records and stopped too.
     func stop(_ uid: String) async {

@@ -19,6 +19,9 @@ actor PodWorker {
     private var processes: [String: ContainerProcess] = [:]
     private var supervisor: Task<Void, Never>?
     private var stopping = false
+    /// Set when the node agent shuts down: the containers keep running (a restarted agent adopts them) but this
+    /// worker no longer supervises them.
+    private var detached = false
 
     init(pod: Pod, volumes: [String: MountedVolume], context: RuntimeContext, onChange: @escaping @Sendable () -> Void) {
         self.uid = pod.metadata.uid ?? ""
@@ -57,6 +60,13 @@ actor PodWorker {
         await supervisor?.value
     }
 
+    /// Stops supervising without stopping the containers: the node agent is shutting down, and the agent that
+    /// runs next adopts the processes through their records.
+    func detach() {
+        detached = true
+        supervisor?.cancel()
+    }
+
     // MARK: Running
 
     private func runPod() async {
@@ -86,7 +96,7 @@ actor PodWorker {
         var restartCount = record?.restartCount ?? 0
         var backoff = Duration.seconds(1)
         var lastTermination: ContainerState?
-        while !Task.isCancelled && !stopping {
+        while !Task.isCancelled && !stopping && !detached {
             let process: ContainerProcess
             if let adopted = record.flatMap(ContainerProcess.adopt) {
                 process = adopted
@@ -118,7 +128,7 @@ actor PodWorker {
                 startedAt: startedAt, finishedAt: .now())
             let previousTermination = lastTermination
             lastTermination = ContainerState(terminated: terminated)
-            if stopping { return code == 0 }
+            if stopping || detached { return code == 0 }
             let restart = restartPolicy == "Always" || (restartPolicy == "OnFailure" && code != 0)
             if !restart {
                 update(name, isInit: isInit, ContainerStatus(name: name, state: lastTermination, lastState: previousTermination,
@@ -152,7 +162,7 @@ actor PodWorker {
         let name = container.name ?? ""
         try? await Task.sleep(for: .seconds(Int(probe.initialDelaySeconds ?? 0)))
         var failures = 0, successes = 0
-        while !Task.isCancelled {
+        while !Task.isCancelled && !detached {
             let passed = await context.runInContainer(pid: pid, command: command, timeout: .seconds(Int(max(1, probe.timeoutSeconds ?? 1))))
             if passed { successes += 1; failures = 0 } else { failures += 1; successes = 0 }
             if passed, successes >= Int(probe.successThreshold ?? 1) { setReady(name, true) }
