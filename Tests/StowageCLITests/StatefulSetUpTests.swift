@@ -130,6 +130,17 @@ struct StatefulSetUpTests {
         try await readyReplicas(3)
         #expect(try await log("web-2", lines: 2) == "web-2\nweb-2\n")
 
+        // A template change rolls out; kubectl follows it and lists the revisions. (With the defaulted
+        // `rollingUpdate: {partition: 0}` kubectl words it as a partitioned roll out, as against Kubernetes.)
+        #expect(try await kubectl("set", "env", "sts/web", "VERSION=2").stdout == "statefulset.apps/web env updated\n")
+        let rollout = try await kubectl("rollout", "status", "sts/web", "--timeout=90s")
+        #expect(rollout.status == 0 && rollout.stdout.contains("partitioned roll out complete: 3 new pods have been updated"),
+                "\(rollout.stdout)\(rollout.stderr)")
+        let history = try await kubectl("rollout", "history", "sts/web")
+        #expect(history.status == 0 && history.stdout.contains("REVISION") && history.stdout.contains("\n1 ") && history.stdout.contains("\n2 "),
+                "\(history.stdout)\(history.stderr)")
+        #expect(try await log("web-0", lines: 2) == "web-0\nweb-0\n")
+
         #expect(try await kubectl("delete", "sts", "web").status == 0)
         let gone = try await kubectl("wait", "pod/web-0", "pod/web-1", "pod/web-2", "--for=delete", "--timeout=90s")
         #expect(gone.status == 0, "\(gone.stderr)")

@@ -16,6 +16,7 @@ public enum APIKinds {
         // workload kinds
         Pod.self,
         StatefulSet.self,
+        ControllerRevision.self,
     ]
 
     /// The type for `apiVersion` and `kind`, or nil when Stowage does not model it.

@@ -75,6 +75,13 @@ public enum PrinterColumns {
                 let ready = text(at: "status.readyReplicas", in: tree), wanted = text(at: "spec.replicas", in: tree)
                 return "\(ready.isEmpty ? "0" : ready)/\(wanted.isEmpty ? "0" : wanted)"
             }]
+        case "ControllerRevision":
+            return [PrinterColumn("CONTROLLER") { tree in
+                        let owner = value(at: "metadata.ownerReferences", in: tree)?.arrayValue?.first
+                        guard let owner, case .string(let kind)? = owner["kind"], case .string(let name)? = owner["name"] else { return "<none>" }
+                        return "\(kind.lowercased()).apps/\(name)"
+                    },
+                    .path("REVISION", "revision")]
         case "Namespace":
             return [.path("STATUS", "status.phase")]
         case "Event":

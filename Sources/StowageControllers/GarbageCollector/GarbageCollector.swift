@@ -18,6 +18,7 @@ public final class GarbageCollector: Reconciler {
         let tracked = [
             TrackedKind(informers.claims, cluster: cluster), TrackedKind(informers.volumes, cluster: cluster),
             TrackedKind(informers.pods, cluster: cluster), TrackedKind(informers.statefulSets, cluster: cluster),
+            TrackedKind(informers.revisions, cluster: cluster),
         ]
         kinds = Dictionary(uniqueKeysWithValues: tracked.map { ($0.kind, $0) })
     }

@@ -14,6 +14,8 @@ public final class SharedInformers: Sendable {
     public let pods: Informer<Pod>
     public let nodes: Informer<Node>
     public let statefulSets: Informer<StatefulSet>
+    /// The StatefulSets' recorded pod templates.
+    public let revisions: Informer<ControllerRevision>
     public let csiDrivers: Informer<CSIDriver>
     /// The drivers' free space per class and topology segment, for placement.
     public let capacities: Informer<CSIStorageCapacity>
@@ -25,6 +27,7 @@ public final class SharedInformers: Sendable {
         pods = Informer(cluster: cluster, indexes: [StandardIndexes.podsByClaim: StandardIndexes.claims(of:)], logger: logger)
         nodes = Informer(cluster: cluster, logger: logger)
         statefulSets = Informer(cluster: cluster, logger: logger)
+        revisions = Informer(cluster: cluster, logger: logger)
         csiDrivers = Informer(cluster: cluster, logger: logger)
         capacities = Informer(cluster: cluster, logger: logger)
     }
@@ -38,6 +41,7 @@ public final class SharedInformers: Sendable {
             group.addTask { await self.pods.run() }
             group.addTask { await self.nodes.run() }
             group.addTask { await self.statefulSets.run() }
+            group.addTask { await self.revisions.run() }
             group.addTask { await self.csiDrivers.run() }
             group.addTask { await self.capacities.run() }
         }
@@ -51,6 +55,7 @@ public final class SharedInformers: Sendable {
         await pods.waitForSync()
         await nodes.waitForSync()
         await statefulSets.waitForSync()
+        await revisions.waitForSync()
         await csiDrivers.waitForSync()
         await capacities.waitForSync()
     }

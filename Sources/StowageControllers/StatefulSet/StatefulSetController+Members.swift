@@ -6,14 +6,16 @@ extension StatefulSetController {
     static let podNameLabel = "statefulset.kubernetes.io/pod-name"
     static let podIndexLabel = "apps.kubernetes.io/pod-index"
 
-    /// Pod `<set>-<ordinal>` from the template: its labels plus the pod name and index, hostname and subdomain, a
-    /// controller reference to the set, and each claim template as a volume of the same name.
-    func makePod(of set: StatefulSet, ordinal: Int32) throws -> Pod {
+    /// Pod `<set>-<ordinal>` from the template of `revision`: its labels plus the pod name and index and the
+    /// revision, hostname and subdomain, a controller reference to the set, and each claim template as a volume of
+    /// the same name.
+    func makePod(of set: StatefulSet, ordinal: Int32, revision: ControllerRevision) throws -> Pod {
         let name = set.podName(ordinal: ordinal)
-        let template = set.spec?.template
+        let template = revision.data?.spec?.template ?? set.spec?.template
         var labels = template?.metadata?.labels ?? [:]
         labels[Self.podNameLabel] = name
         labels[Self.podIndexLabel] = String(ordinal)
+        labels[Self.revisionLabel] = revision.metadata.name
         var metadata = ObjectMeta(name: name, namespace: set.metadata.namespace ?? "default", labels: labels,
                                   annotations: template?.metadata?.annotations)
         metadata.ownerReferences = [Self.reference(to: set, controller: true)]
@@ -102,17 +104,27 @@ extension StatefulSetController {
                        controller: controller, blockOwnerDeletion: true)
     }
 
-    /// Writes `status`: replicas (pods not being deleted), ready and available ones, observedGeneration.
-    func updateStatus(_ set: StatefulSet, pods: [Int32: Pod]) async throws -> ReconcileResult {
+    /// Writes `status`: replicas (pods not being deleted), ready and available ones (available: ready for
+    /// `minReadySeconds`), pods at the current and at the update revision, the revisions, observedGeneration.
+    /// Once every pod is at the update revision and ready, it becomes the current revision.
+    func updateStatus(_ set: StatefulSet, pods: [Int32: Pod], revisions: Revisions) async throws -> ReconcileResult {
         let live = pods.values.filter { !$0.metadata.isBeingDeleted && !$0.isTerminal }
         let ready = Int32(live.filter { $0.status?.phase == PodStatus.Phase.running && $0.status?.isReady == true }.count)
+        let minReady = set.spec?.minReadySeconds ?? 0
         var status = set.status ?? StatefulSetStatus()
         status.observedGeneration = set.metadata.generation
         status.replicas = Int32(live.count)
         status.readyReplicas = ready
-        status.availableReplicas = ready
-        status.currentReplicas = Int32(live.count)
-        status.updatedReplicas = Int32(live.count)
+        status.availableReplicas = Int32(live.filter { Self.availability(of: $0, minReadySeconds: minReady).available }.count)
+        status.currentRevision = revisions.currentName
+        status.updateRevision = revisions.updateName
+        status.currentReplicas = Int32(live.filter { $0.metadata.labels?[Self.revisionLabel] == revisions.currentName }.count)
+        status.updatedReplicas = Int32(live.filter { $0.metadata.labels?[Self.revisionLabel] == revisions.updateName }.count)
+        if status.updatedReplicas == status.replicas, status.readyReplicas == status.replicas,
+           status.replicas == set.spec?.replicas ?? 1 {
+            status.currentRevision = revisions.updateName
+            status.currentReplicas = status.updatedReplicas
+        }
         guard status != set.status else { return .done }
         var updated = set
         updated.status = status

@@ -9,7 +9,8 @@ import StowageClient
 /// claims; a missing claim of a pod not running yet is made again (Kubernetes #89910).
 /// `persistentVolumeClaimRetentionPolicy` is carried out with ownerReferences for the garbage collector: the set
 /// owns its claims when `whenDeleted: Delete`, a condemned pod owns its claims when `whenScaled: Delete`.
-/// Rolling updates and template expansion are not done yet: pods are made from the current template.
+/// Template changes roll out by `updateStrategy` (see `+Revisions`); a raised storage request in a claim template
+/// expands the existing claims (see `+Expansion`).
 public final class StatefulSetController: Reconciler {
     public let name = "statefulset"
     let cluster: any Cluster
@@ -30,6 +31,10 @@ public final class StatefulSetController: Reconciler {
             let pod = event.object
             guard let owner = Self.controller(of: pod.metadata) else { return }
             loop.enqueue(ObjectKey(namespace: pod.metadata.namespace ?? "default", name: owner))
+        }
+        informers.revisions.addHandler { event in
+            guard let owner = Self.controller(of: event.object.metadata) else { return }
+            loop.enqueue(ObjectKey(namespace: event.object.metadata.namespace ?? "default", name: owner))
         }
         informers.claims.addHandler { event in
             // A claim deleted under a pending pod is made again; a claim that finished deleting unblocks its pod.
@@ -57,34 +62,41 @@ public final class StatefulSetController: Reconciler {
         }
         let ordered = (set.spec?.podManagementPolicy ?? "OrderedReady") != "Parallel"
         let wanted = set.ordinals
+        let revisions = try await ensureRevisions(of: set)
+        let minReady = set.spec?.minReadySeconds ?? 0
+        try await expandClaims(of: set, ordinals: wanted.filter { pods[$0] != nil })
 
         // Create and repair, in increasing ordinal.
         for ordinal in wanted {
             if let pod = pods[ordinal] {
                 if pod.metadata.isBeingDeleted {
-                    if ordered { return try await updateStatus(set, pods: pods) }
+                    if ordered { return try await updateStatus(set, pods: pods, revisions: revisions) }
                     continue
                 }
                 if pod.isTerminal {
                     _ = try? await cluster.delete(Pod.self, ObjectKey(namespace: namespace, name: pod.metadata.name ?? ""),
                                                   options: DeleteOptions(preconditionUID: pod.metadata.uid))
                     events.normal(set, reason: "SuccessfulDelete", "delete Pod \(pod.metadata.name ?? "") in StatefulSet \(setName) successful")
-                    if ordered { return try await updateStatus(set, pods: pods) }
+                    if ordered { return try await updateStatus(set, pods: pods, revisions: revisions) }
                     continue
                 }
                 if pod.status?.phase != PodStatus.Phase.running {
-                    guard try await ensureClaims(of: set, ordinal: ordinal, pod: pod) else { return try await updateStatus(set, pods: pods) }
+                    guard try await ensureClaims(of: set, ordinal: ordinal, pod: pod) else { return try await updateStatus(set, pods: pods, revisions: revisions) }
                 }
-                if ordered, !(pod.status?.phase == PodStatus.Phase.running && pod.status?.isReady == true) {
-                    return try await updateStatus(set, pods: pods)
+                if ordered {
+                    let (available, wait) = Self.availability(of: pod, minReadySeconds: minReady)
+                    if !available {
+                        let result = try await updateStatus(set, pods: pods, revisions: revisions)
+                        return wait.map { .again(after: $0) } ?? result
+                    }
                 }
                 continue
             }
             guard try await ensureClaims(of: set, ordinal: ordinal, pod: nil) else {
-                if ordered { return try await updateStatus(set, pods: pods) }
+                if ordered { return try await updateStatus(set, pods: pods, revisions: revisions) }
                 continue
             }
-            let pod = try makePod(of: set, ordinal: ordinal)
+            let pod = try makePod(of: set, ordinal: ordinal, revision: revision(forNewPod: ordinal, of: set, revisions))
             do {
                 pods[ordinal] = try await cluster.create(pod)
                 events.normal(set, reason: "SuccessfulCreate", "create Pod \(pod.metadata.name ?? "") in StatefulSet \(setName) successful")
@@ -94,7 +106,7 @@ public final class StatefulSetController: Reconciler {
                 events.warning(set, reason: "FailedCreate", "create Pod \(pod.metadata.name ?? "") in StatefulSet \(setName) failed error: \(error.message)")
                 throw error
             }
-            if ordered { return try await updateStatus(set, pods: pods) }
+            if ordered { return try await updateStatus(set, pods: pods, revisions: revisions) }
         }
 
         // Remove the condemned, from the highest ordinal.
@@ -111,7 +123,14 @@ public final class StatefulSetController: Reconciler {
             events.normal(set, reason: "SuccessfulDelete", "delete Pod \(pod.metadata.name ?? "") in StatefulSet \(setName) successful")
             if ordered { break }
         }
-        return try await updateStatus(set, pods: pods)
+        if condemned.isEmpty || !ordered {
+            _ = try await rollOut(set, pods: pods, revisions: revisions)
+        }
+        await pruneHistory(of: set, pods: pods, revisions: revisions)
+        let result = try await updateStatus(set, pods: pods, revisions: revisions)
+        // A pod Ready but not yet for minReadySeconds becomes available later: look again then.
+        let waits = pods.values.compactMap { Self.availability(of: $0, minReadySeconds: minReady).wait }
+        return waits.min().map { .again(after: $0) } ?? result
     }
 
     /// `web-3` → 3 for set `web`; nil for a name of another pattern.

@@ -72,6 +72,12 @@ enum OtherSchemas {
                 .init("spec", .object, "Replicas, selector, pod template, volumeClaimTemplates, update strategy and claim retention."),
                 .init("status", .object, "Replica counts, revisions and conditions, written by the controller."),
             ], resource: StatefulSet.resource),
+        SchemaDefinition(name: "ControllerRevision", package: apps,
+            description: "One recorded pod template of a StatefulSet, so pods kept at an older revision are made again from it.",
+            fields: Array(StorageSchemas.kindFields(nil, "", nil, "")) + [
+                .init("data", .object, "The recorded template, as {\"spec\": {\"template\": ...}}; immutable."),
+                .init("revision", .integer, "The revision number."),
+            ], required: ["revision"], resource: ControllerRevision.resource),
         SchemaDefinition(name: "Node", package: core,
             description: "A machine Stowage places pods and volumes on.",
             fields: Array(StorageSchemas.kindFields(nil, "", nil, "")) + [
