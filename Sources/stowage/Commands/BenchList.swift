@@ -16,6 +16,7 @@ extension BenchCommand {
             BenchBindCommand.self,
             BenchDynamicCommand.self,
             BenchPodsCommand.self,
+            BenchStatefulSetCommand.self,
         ]
     }
 }

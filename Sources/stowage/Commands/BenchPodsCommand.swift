@@ -19,35 +19,8 @@ struct BenchPodsCommand: AsyncParsableCommand {
     @Option(help: "Pods (each with its own claim) created at once.") var pods = 100
 
     func run() async throws {
-        let directory = "/tmp/stowage-bench-pods-\(getpid())"
-        try FileManager.default.createDirectory(atPath: "\(directory)/plugins", withIntermediateDirectories: true)
-        let driver = Process()
-        driver.executableURL = URL(fileURLWithPath: DriverSupervisor.defaultBinaries + "/stowage-hostpath")
-        driver.arguments = ["--endpoint", "unix://\(directory)/plugins/hostpath.sock", "--state-dir", "\(directory)/driver", "--node-id", "bench-node"]
-        driver.standardError = FileHandle.nullDevice
-        try driver.run()
-        defer { driver.terminate(); driver.waitUntilExit() }
-
-        let store = try Store.open(directory: "\(directory)/state")
-        let cluster = LocalCluster(store: store)
-        try await cluster.bootstrap()
-        _ = try await cluster.create(StorageClass(metadata: ObjectMeta(name: "bench"), provisioner: "hostpath.stowage.dev"))
-        var logger = Logger(label: "stowage.bench")
-        logger.logLevel = .error
-        let manager = ControllerManager(cluster: cluster, options: ControllerManagerOptions(pluginsDirectory: "\(directory)/plugins"), logger: logger)
-        let agent = try NodeAgent(cluster: cluster, options: NodeAgentOptions(
-            nodeName: "bench-node", stateDirectory: directory, pluginsDirectory: "\(directory)/plugins", hostIP: "127.0.0.1"), logger: logger)
-        let controllers = Task { await manager.run() }
-        let node = Task { await agent.run() }
-        await manager.informers.waitForSync()
-        await agent.waitForSync()
-        while true {
-            let node = try await cluster.getIfPresent(Node.self, ObjectKey(name: "bench-node"))
-            if agent.drivers.driver(named: "hostpath.stowage.dev") != nil, manager.drivers.driver(named: "hostpath.stowage.dev") != nil,
-               node?.status?.conditions != nil { break }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-
+        let harness = try await BenchNodeHarness.start(name: "pods")
+        let cluster = harness.cluster
         let running = try await RunningPods(cluster: cluster)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,7 +39,7 @@ struct BenchPodsCommand: AsyncParsableCommand {
 
         var latencies: [Duration] = []
         for pod in try await cluster.listAll(Pod.self, namespace: "default") {
-            let target = "\(directory)/pods/\(pod.metadata.uid ?? "")/volumes/hostpath.stowage.dev/data"
+            let target = "\(harness.directory)/pods/\(pod.metadata.uid ?? "")/volumes/hostpath.stowage.dev/data"
             let begin = ContinuousClock.now
             _ = try await cluster.delete(Pod.self, ObjectKey(namespace: "default", name: pod.metadata.name ?? ""))
             while try MountInfo.isMountPoint(target) { try await Task.sleep(for: .microseconds(200)) }
@@ -78,17 +51,7 @@ struct BenchPodsCommand: AsyncParsableCommand {
                          BenchDynamicCommand.seconds(latencies[latencies.count / 2]) * 1000,
                          BenchDynamicCommand.seconds(latencies[min(latencies.count - 1, latencies.count * 99 / 100)]) * 1000))
         }
-        for claim in try await cluster.listAll(PersistentVolumeClaim.self, namespace: "default") {
-            _ = try await cluster.delete(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: claim.metadata.name ?? ""))
-        }
-        while try await !cluster.listAll(PersistentVolume.self).isEmpty { try await Task.sleep(for: .milliseconds(50)) }
-        node.cancel()
-        controllers.cancel()
-        await node.value
-        await controllers.value
-        await store.close()
-        let leftovers = try MountInfo.current().filter { $0.mountPoint.hasPrefix(directory + "/") }
-        if leftovers.isEmpty { try? SafeRemoval.remove(path: directory) } else { print("stowage: mounts left under \(directory); not removed") }
+        try await harness.stop()
     }
 
     static func pod(_ index: Int) -> Pod {
@@ -98,7 +61,7 @@ struct BenchPodsCommand: AsyncParsableCommand {
 }
 
 /// Counts pods seen Running through a watch.
-private actor RunningPods {
+actor RunningPods {
     private var names = Set<String>()
     private var waiter: (count: Int, continuation: CheckedContinuation<Void, Never>)?
     private var task: Task<Void, Never>?

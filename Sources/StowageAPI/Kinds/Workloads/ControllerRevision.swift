@@ -33,7 +33,7 @@ public struct ControllerRevision: APIObject {
     /// Kubernetes' `ValidateControllerRevisionUpdate`: `data` is immutable.
     public func validateUpdate(from old: ControllerRevision) -> [FieldError] {
         var errors = ObjectMetaValidation.validateUpdate(metadata, old: old.metadata) + validate()
-        if data != old.data { errors.append(FieldError(.invalid, FieldPath("data"), value: "", detail: "field is immutable")) }
+        errors += StorageValidation.immutableField(data, old.data, FieldPath("data"), shown: StorageValidation.shownJSON(data))
         return errors
     }
 }
