@@ -151,13 +151,21 @@ public struct LocalCluster: Cluster {
         }
         if let finalizer = Self.propagationFinalizer(options.propagationPolicy) {
             // Foreground and Orphan are carried out by the garbage collector, which removes this finalizer when done.
-            var current = try await store.get(type, key)
-            if let uid = options.preconditionUID, uid != current.metadata.uid {
-                throw APIError.conflict(T.resource, key.name)
-            }
-            if !current.metadata.isBeingDeleted, !current.metadata.hasFinalizer(finalizer) {
+            // Adding it is this server's own read-modify-write: a concurrent write (a controller's status update)
+            // makes it read again, as Kubernetes' GuaranteedUpdate does, instead of failing the user's delete.
+            for attempt in 1...Self.patchAttempts {
+                var current = try await store.get(type, key)
+                if let uid = options.preconditionUID, uid != current.metadata.uid {
+                    throw APIError.conflict(T.resource, key.name)
+                }
+                guard !current.metadata.isBeingDeleted, !current.metadata.hasFinalizer(finalizer) else { break }
                 current.metadata.finalizers = (current.metadata.finalizers ?? []) + [finalizer]
-                _ = try await store.update(current)
+                do {
+                    _ = try await store.update(current)
+                    break
+                } catch let error as APIError where error.reason == .conflict && attempt < Self.patchAttempts {
+                    continue
+                }
             }
         }
         return try await store.delete(type, key, preconditions: DeletePreconditions(
