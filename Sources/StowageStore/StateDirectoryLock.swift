@@ -59,17 +59,17 @@ public final class StateDirectoryLock: Sendable {
         let identity = FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
         let patience = ContinuousClock.now + .seconds(2)
         while true {
-            let heldHere = held.withLock { $0.contains(identity) }
-            var result: Int32 = -1
-            var code: Int32 = EWOULDBLOCK
-            if !heldHere {
-                repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
-                code = errno
+            if held.withLock({ $0.contains(identity) }) {
+                close(fd)
+                throw StoreError.locked(directory: directory, holderPID: getpid())
             }
+            var result: Int32
+            repeat { result = flock(fd, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
             if result == 0 { break }
+            let code = errno
             let holder = readPID(fd)
-            let forkedCopy = !heldHere && code == EWOULDBLOCK && holder == getpid()
-            if forkedCopy && ContinuousClock.now < patience {
+            // Held by this pid yet not on the list: a forked child's copy, gone when the child execs.
+            if code == EWOULDBLOCK, holder == getpid(), ContinuousClock.now < patience {
                 usleep(5_000)
                 continue
             }

@@ -1,4 +1,4 @@
-@testable import StowageNode
+import StowageLinux
 import Testing
 
 @Suite("ExitStatus")

@@ -75,7 +75,8 @@ struct ProcessTests {
         let lockDescriptor = try #require(descriptors.first {
             (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")) == directory + "/lock"
         })
-        let copy = dup(lockDescriptor)
+        // Close-on-exec like the original: a plain dup would be inherited by every process other tests spawn meanwhile.
+        let copy = fcntl(lockDescriptor, F_DUPFD_CLOEXEC, 0)
         #expect(copy >= 0)
         await first.close()
         // A thread of its own: opening blocks the calling thread while it waits, and on a loaded machine the

@@ -26,15 +26,12 @@ extension StatefulSetController {
         encoder.outputFormatting = [.sortedKeys]
         let bytes = (try? encoder.encode(template)) ?? Data()
         var hash: UInt32 = 2_166_136_261
-        for byte in bytes {
-            hash ^= UInt32(byte)
-            hash = hash &* 16_777_619
+        func mix(_ bytes: some Sequence<UInt8>) {
+            for byte in bytes { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
         }
+        mix(bytes)
         if let collisions = set.status?.collisionCount, collisions > 0 {
-            for byte in withUnsafeBytes(of: collisions.littleEndian, Array.init) {
-                hash ^= UInt32(byte)
-                hash = hash &* 16_777_619
-            }
+            mix(withUnsafeBytes(of: collisions.littleEndian, Array.init))
         }
         // Kubernetes' SafeEncodeString: each digit of the decimal hash mapped into letters and digits that
         // cannot spell words.
@@ -109,11 +106,11 @@ extension StatefulSetController {
 
     /// RollingUpdate: deletes pods not at the update revision, from the highest ordinal down to the partition,
     /// while fewer than `maxUnavailable` pods are unavailable. Each deleted pod is made again at the update
-    /// revision by the next pass, with its claims. Returns whether it deleted anything.
-    func rollOut(_ set: StatefulSet, pods: [Int32: Pod], revisions: Revisions) async throws -> Bool {
+    /// revision by the next pass, with its claims.
+    func rollOut(_ set: StatefulSet, pods: [Int32: Pod], revisions: Revisions) async {
         let strategy = set.spec?.updateStrategy
         guard strategy?.type ?? StatefulSetUpdateStrategy.StrategyType.rollingUpdate == StatefulSetUpdateStrategy.StrategyType.rollingUpdate
-        else { return false }
+        else { return }
         let wanted = set.ordinals
         let partition = set.startOrdinal + (strategy?.rollingUpdate?.partition ?? 0)
         let minReady = set.spec?.minReadySeconds ?? 0
@@ -122,7 +119,6 @@ extension StatefulSetController {
             return !Self.availability(of: pod, minReadySeconds: minReady).available
         }.count
         let budget = Self.maxUnavailable(of: set)
-        var deleted = false
         for ordinal in wanted.reversed() where ordinal >= partition {
             guard let pod = pods[ordinal], !pod.metadata.isBeingDeleted,
                   pod.metadata.labels?[Self.revisionLabel] != revisions.updateName else { continue }
@@ -136,9 +132,7 @@ extension StatefulSetController {
             _ = try? await cluster.delete(Pod.self, ObjectKey(namespace: set.metadata.namespace ?? "default", name: name),
                                           options: DeleteOptions(preconditionUID: pod.metadata.uid))
             events.normal(set, reason: "SuccessfulDelete", "delete Pod \(name) in StatefulSet \(set.metadata.name ?? "") successful")
-            deleted = true
         }
-        return deleted
     }
 
     /// `rollingUpdate.maxUnavailable` as a pod count: a number, or a percentage of the replicas rounded down;

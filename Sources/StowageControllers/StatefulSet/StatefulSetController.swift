@@ -124,7 +124,7 @@ public final class StatefulSetController: Reconciler {
             if ordered { break }
         }
         if condemned.isEmpty || !ordered {
-            _ = try await rollOut(set, pods: pods, revisions: revisions)
+            await rollOut(set, pods: pods, revisions: revisions)
         }
         await pruneHistory(of: set, pods: pods, revisions: revisions)
         let result = try await updateStatus(set, pods: pods, revisions: revisions)

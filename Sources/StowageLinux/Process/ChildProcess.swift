@@ -2,7 +2,6 @@
 import Glibc
 #endif
 import Foundation
-import Synchronization
 
 /// A child process started with `posix_spawn` and reaped by a thread of its own blocked in `waitpid`.
 ///
@@ -13,7 +12,7 @@ import Synchronization
 public final class ChildProcess: Sendable {
     /// The child's pid.
     public let pid: Int32
-    private let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+    private let exit = ExitStatus()
 
     private init(pid: Int32) {
         self.pid = pid
@@ -79,25 +78,12 @@ public final class ChildProcess: Sendable {
         } else {
             status = 128 + (raw & 0x7f)  // killed by a signal: 128 + the signal, as container runtimes report it
         }
-        let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
-            state.status = status
-            defer { state.waiters = [] }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: status) }
+        exit.finished(status)
     }
 
     /// Whether the child has ended and been reaped.
-    public var hasExited: Bool { state.withLock { $0.status != nil } }
+    public var hasExited: Bool { exit.hasExited }
 
     /// The exit code once the child has ended (128 + the signal when a signal ended it).
-    public func wait() async -> Int32 {
-        await withCheckedContinuation { continuation in
-            let status = state.withLock { state -> Int32? in
-                if state.status == nil { state.waiters.append(continuation) }
-                return state.status
-            }
-            if let status { continuation.resume(returning: status) }
-        }
-    }
+    public func wait() async -> Int32 { await exit.wait() }
 }

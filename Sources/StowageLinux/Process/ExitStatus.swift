@@ -1,11 +1,14 @@
 import Synchronization
 
-/// A child's exit status, handed from Foundation's termination handler to every waiter, whenever each comes. A
-/// wait is not cut short by cancellation (an `AsyncStream` iteration would be).
-final class ExitStatus: Sendable {
+/// A child's exit status, handed from whatever learns it (a reaper thread, Foundation's termination handler) to
+/// every waiter, whenever each comes. A wait is not cut short by cancellation (an `AsyncStream` iteration would be).
+public final class ExitStatus: Sendable {
     private let state = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
 
-    func finished(_ status: Int32) {
+    public init() {}
+
+    /// Records the status and wakes every waiter.
+    public func finished(_ status: Int32) {
         let waiters = state.withLock { state -> [CheckedContinuation<Int32, Never>] in
             state.status = status
             defer { state.waiters = [] }
@@ -15,9 +18,10 @@ final class ExitStatus: Sendable {
     }
 
     /// Whether the child has exited (its status is known).
-    var hasExited: Bool { state.withLock { $0.status != nil } }
+    public var hasExited: Bool { state.withLock { $0.status != nil } }
 
-    func wait() async -> Int32 {
+    /// The status, once the child has exited.
+    public func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
             let status = state.withLock { state -> Int32? in
                 if state.status == nil { state.waiters.append(continuation) }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import StowageLinux
 
 /// Runs the built-in drivers as child processes and keeps them running: `stowage-<name> --endpoint
 /// unix://<plugins>/<name>.sock --state-dir <state>/drivers/<name> --node-id <node>`, each with its output appended

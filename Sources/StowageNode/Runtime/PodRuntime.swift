@@ -1,5 +1,6 @@
 import Foundation
 import StowageAPI
+import StowageLinux
 import Synchronization
 
 /// What every pod worker shares: the helper that starts containers, the launch builder, and running a command in
