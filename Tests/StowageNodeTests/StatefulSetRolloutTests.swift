@@ -115,6 +115,21 @@ struct StatefulSetRolloutTests {
         }
     }
 
+    @Test func aClaimWhoseClassCannotGrowIsLeftAsItIsWithAnEventSayingWhy() async throws {
+        try await withNode(drivers: [.loop]) { cluster in
+            try await cluster.apply(VolumeManagerTests.loopClass + "---\n" + StatefulSetTests.web(replicas: 1, storageClass: "loop"))
+            _ = try await StatefulSetTests.readyReplicas(cluster, 1)
+            _ = try await cluster.cluster.patch(StatefulSet.self, Self.key, .merge(try JSONParser.parse(
+                #"{"spec":{"volumeClaimTemplates":[{"metadata":{"name":"www"},"spec":{"accessModes":["ReadWriteOnce"],"storageClassName":"loop","resources":{"requests":{"storage":"32Mi"}}}}]}}"#)))
+            let event = try await cluster.waitForEvent(about: StatefulSet.self, "default/web", reason: "FailedUpdate")
+            #expect(event.type == "Warning")
+            #expect(event.message == "update Claim www-web-0 in StatefulSet web failed error: persistentvolumeclaims \"www-web-0\" is forbidden: "
+                    + "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize")
+            let claim = try await cluster.cluster.get(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: "www-web-0"))
+            #expect(claim.spec?.resources?.requests?["storage"] == Quantity(bytes: 16 << 20))
+        }
+    }
+
     @Test func onDeleteReplacesOnlyPodsTheUserDeletes() async throws {
         try await withNode(drivers: [.loop]) { cluster in
             let strategy = "  updateStrategy: {type: OnDelete}\n  podManagementPolicy: Parallel"
