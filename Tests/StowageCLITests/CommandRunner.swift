@@ -66,7 +66,21 @@ struct CommandRunner {
         return process
     }
 
+    /// Mount points under the state directory (volumes a node agent published and has not yet unmounted).
+    func mountsUnderState() -> [String] {
+        // Read to the end: String(contentsOfFile:) stops after the first page of a /proc file.
+        let table = FileHandle(forReadingAtPath: "/proc/self/mountinfo").map { String(decoding: $0.readDataToEndOfFile(), as: UTF8.self) } ?? ""
+        return table.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            guard fields.count > 4 else { return nil }
+            let point = String(fields[4])
+            return point.hasPrefix(stateDirectory + "/") ? point : nil
+        }
+    }
+
+    /// Removes the directories; a mount a failed test left behind is detached first, so nothing leaks past the run.
     func remove() {
+        for point in mountsUnderState().reversed() { umount2(point, Int32(MNT_DETACH)) }
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: stateDirectory).deletingLastPathComponent().path)
     }
 }

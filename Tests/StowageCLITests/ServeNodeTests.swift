@@ -161,6 +161,10 @@ struct ServeNodeTests {
         #expect(finished.stderr.contains("container app of pod brief is not running"), "\(finished.stderr)")
 
         #expect(try await cli.run(["delete", "pod", "talker", "brief"]).status == 0)
+        // The pods' volumes are unmounted once they are gone, before serve stops.
+        let unmounted = ContinuousClock.now.advanced(by: .seconds(30))
+        while !cli.mountsUnderState().isEmpty, ContinuousClock.now < unmounted { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(cli.mountsUnderState().isEmpty, "left mounted: \(cli.mountsUnderState())")
         try await onOwnThread { server.stop() }
     }
 }

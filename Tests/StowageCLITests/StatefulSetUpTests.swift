@@ -64,6 +64,56 @@ struct StatefulSetUpTests {
         #expect(((try? FileManager.default.contentsOfDirectory(atPath: cli.stateDirectory + "/pods")) ?? []).isEmpty)
     }
 
+    /// On a terminal `up` shows the set, its pods and its claims as one view redrawn in place (through `script`,
+    /// which gives it a pseudo-terminal).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script"), "needs script(1) from util-linux for a terminal"))
+    func onATerminalTheSetConvergesInALiveView() async throws {
+        let cli = try CommandRunner.make()
+        defer { cli.remove() }
+        let node = "tty-\(UUID().uuidString.prefix(8).lowercased())"
+        let command = "\(CommandRunner.executable ?? "stowage") up -f \(Self.example) --state-dir \(cli.stateDirectory) "
+            + "--listen-address 127.0.0.1:0 --drivers hostpath --node-name \(node)"
+        let up = Process()
+        up.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        up.arguments = ["-qfec", command, "/dev/null"]
+        let output = Pipe()
+        up.standardOutput = output
+        up.standardError = FileHandle.nullDevice
+        up.standardInput = FileHandle.nullDevice
+        try up.run()
+        defer {
+            _ = try? Self.run("/usr/bin/pkill", "-TERM", "-f", "node-name \(node)")
+            up.waitUntilExit()
+        }
+        let seen = try await onOwnThread { () -> String in
+            var seen = ""
+            let deadline = Date().addingTimeInterval(90)
+            func converged() -> Bool {
+                seen.contains("statefulset/web  READY 3/3") && seen.range(of: #"web-2\s+1/1\s+Running"#, options: .regularExpression) != nil
+            }
+            while !converged(), Date() < deadline {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            return seen
+        }
+        #expect(seen.contains("statefulset/web  READY 3/3  UPDATED 3  REVISION web-"), "\(seen)")
+        #expect(seen.contains("www-web-2"), "the set's claims are in the view: \(seen.suffix(2000))")
+        #expect(seen.range(of: #"web-2\s+1/1\s+Running"#, options: .regularExpression) != nil, "its pods too: \(seen.suffix(2000))")
+        #expect(seen.contains("StatefulSet web: web-1 keeps its claim www-web-1"), "the persistence proof is printed first")
+        #expect(seen.contains("\u{1B}[J"), "the view is redrawn in place: \(seen.debugDescription.suffix(2000))")
+        #expect(!seen.contains("pod/web-2 modified"), "no line-per-change output on a terminal")
+
+        #expect(try await cli.run(["delete", "statefulset", "web"]).status == 0)
+        let podsGone = try await cli.run(["wait", "pod/web-0", "pod/web-1", "pod/web-2", "--for=delete", "--timeout=60s"])
+        #expect(podsGone.status == 0, "\(podsGone.stderr)")
+        let directoryGone = Date().addingTimeInterval(30)
+        while !((try? FileManager.default.contentsOfDirectory(atPath: cli.stateDirectory + "/pods")) ?? []).isEmpty, Date() < directoryGone {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     static let kubectlWeb = """
         apiVersion: apps/v1
         kind: StatefulSet

@@ -86,7 +86,15 @@ struct UpCommand: AsyncParsableCommand {
                 print("watching for changes (Ctrl-C to stop)")
                 // Progress must reach a pipe or a log file as it happens, not when a buffer fills.
                 fflush(nil)
-                for (kind, revision) in zip(kinds, revisions) {
+                // On a terminal the sets' pods and claims are one live view; elsewhere every change is a line.
+                let live = UpProgressView.isTerminal && !sets.isEmpty
+                if live {
+                    let view = UpProgressView(cluster: cluster, sets: sets.map {
+                        ObjectKey(namespace: $0.metadata.namespace ?? "default", name: $0.metadata.name ?? "")
+                    })
+                    group.addTask { try await view.run() }
+                }
+                for (kind, revision) in zip(kinds, revisions) where !(live && [Pod.resource, PersistentVolumeClaim.resource, StatefulSet.resource].contains(kind.resource)) {
                     group.addTask { try await follow(kind, from: revision, cluster: cluster) }
                 }
                 // The API stops on Ctrl-C or SIGTERM; then everything stops.
