@@ -155,7 +155,7 @@ let package = Package(
         .testTarget(name: "StowageClientTests", dependencies: ["StowageClient", "StowageStore", "StowageAPI", "StowageJSON"]),
         .testTarget(name: "StowageCSITests", dependencies: ["StowageCSI", "StowageJSON"]),
         .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI"]),
-        .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON", "StowageClient", "StowageCSI"]),
+        .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON", "StowageClient", "StowageCSI", "StowageLinux"]),
         .testTarget(name: "StowageLinuxTests", dependencies: ["StowageLinux"]),
         .testTarget(
             name: "StowageServerTests",

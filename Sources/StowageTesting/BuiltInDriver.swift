@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import StowageCSI
 
 /// A driver shipped with Stowage that a ``TestCluster`` can start: the executable `stowage-<name>` (found next to
@@ -41,7 +42,7 @@ final class DriverProcess: @unchecked Sendable {
     let directory: String
     let socket: String
     let nodeName: String
-    private var process: Process?
+    private var process: PipedProcess?
 
     init(driver: BuiltInDriver, directory: String, socket: String, nodeName: String) {
         self.driver = driver
@@ -59,17 +60,12 @@ final class DriverProcess: @unchecked Sendable {
             throw TestClusterError("driver executable \(executable) not found: build it (swift build) or set STOWAGE_DRIVERS_DIR")
         }
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--endpoint", "unix://\(socket)", "--state-dir", "\(directory)/state", "--node-id", nodeName]
-            + driver.extraArguments(directory)
         let logPath = "\(directory)/driver.log"
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = FileHandle(forWritingAtPath: logPath)
-        log?.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        // posix_spawn, not Foundation's Process: a test process holds many descriptors, and only the driver's
+        // standard streams should reach it.
+        let process = try PipedProcess.start(executable, arguments: [
+            "--endpoint", "unix://\(socket)", "--state-dir", "\(directory)/state", "--node-id", nodeName,
+        ] + driver.extraArguments(directory), output: .file(logPath), error: .file(logPath))
         self.process = process
         let deadline = ContinuousClock.now.advanced(by: .seconds(20))
         while ContinuousClock.now < deadline {
@@ -92,7 +88,7 @@ final class DriverProcess: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         let deadline = ContinuousClock.now.advanced(by: .seconds(15))
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.child.signal(SIGKILL) }
         self.process = nil
         try? FileManager.default.removeItem(atPath: socket)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import Testing
 
 /// Runs the built `stowage` executable (next to the test bundle) with a private state directory.
@@ -7,6 +8,17 @@ struct CommandRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+
+        init(status: Int32, stdout: String, stderr: String) {
+            self.status = status
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
+        init(_ output: PipedProcess.Output) {
+            self.init(status: output.status, stdout: String(decoding: output.standardOutput, as: UTF8.self),
+                      stderr: String(decoding: output.standardError, as: UTF8.self))
+        }
     }
 
     let stateDirectory: String
@@ -41,29 +53,16 @@ struct CommandRunner {
     /// cooperative pool has one thread per core, and a test holding one for seconds starves every other test.
     func run(_ arguments: [String]) async throws -> Result {
         let process = try start(arguments)
-        return try await onOwnThread {
-            let stdout = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            let stderr = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                          stderr: String(decoding: stderr, as: UTF8.self))
-        }
+        return try await onOwnThread { Result(process.collect()) }
     }
 
-    /// Starts `stowage <arguments> --state-dir <private dir>` without waiting.
-    func start(_ arguments: [String]) throws -> Process {
+    /// Starts `stowage <arguments> --state-dir <private dir>` without waiting; its output and error are pipes.
+    func start(_ arguments: [String]) throws -> PipedProcess {
         guard let executable = Self.executable else { throw CocoaError(.fileNoSuchFile) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // Before a `--` (exec's command follows it), else at the end.
         var withState = arguments
         withState.insert(contentsOf: ["--state-dir", stateDirectory], at: arguments.firstIndex(of: "--") ?? arguments.endIndex)
-        process.arguments = withState
-        process.currentDirectoryURL = URL(fileURLWithPath: workDirectory)
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        try process.run()
-        return process
+        return try PipedProcess.start(executable, arguments: withState, workingDirectory: workDirectory)
     }
 
     /// Mount points under the state directory (volumes a node agent published and has not yet unmounted).
@@ -93,7 +92,7 @@ struct CommandRunner {
 /// Runs blocking work (waiting for a process, polling a socket with usleep) on a thread of its own, so an async
 /// test never holds one of the few threads of Swift's cooperative pool that every other test needs.
 /// Waits for `process` to exit without holding a thread of the cooperative pool.
-func waitForExit(_ process: Process) async {
+func waitForExit(_ process: PipedProcess) async {
     _ = try? await onOwnThread { process.waitUntilExit() }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import Testing
 
 /// kubectl (the installed v1.32) against a real `stowage serve` over TLS with the kubeconfig it writes.
@@ -104,8 +105,8 @@ struct KubectlAcceptanceTests {
         let statusPatch = try await kubectl("patch", "pvc", "data", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Bound"}}"#)
         #expect(statusPatch.status == 0, "\(statusPatch.stderr)")
         await waitForExit(waiter)
-        let waited = String(decoding: (waiter.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(waiter.terminationStatus == 0)
+        let waited = String(decoding: waiter.standardOutput!.readDataToEndOfFile(), as: UTF8.self)
+        #expect(waiter.waitUntilExit() == 0)
         #expect(waited == "persistentvolumeclaim/data condition met\n")
         let streamed = try await Self.readUntil(watch, contains: "Bound", seconds: 30)
         #expect(streamed.contains("Bound"), "kubectl get -w printed: \(streamed)")
@@ -182,14 +183,10 @@ struct KubectlAcceptanceTests {
         let plain = try await kubectl("get", "pvc", "--server", "http://127.0.0.1:\(server.port)", "--request-timeout=5s")
         #expect(plain.status != 0)
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
-            let curl = Process()
-            curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-            curl.arguments = ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(server.port)/api/v1/namespaces/default/persistentvolumeclaims"]
-            let output = Pipe()
-            curl.standardOutput = output
-            try curl.run()
-            await waitForExit(curl)
-            #expect(String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "401", "a request without a token is refused")
+            let curl = try await onOwnThread {
+                try PipedProcess.run("/usr/bin/curl", arguments: ["-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://127.0.0.1:\(server.port)/api/v1/namespaces/default/persistentvolumeclaims"])
+            }
+            #expect(String(decoding: curl.standardOutput, as: UTF8.self) == "401", "a request without a token is refused")
         }
 
         let deleted = try await kubectl("delete", "-f", file, "--wait=false")
@@ -199,12 +196,12 @@ struct KubectlAcceptanceTests {
     }
 
     /// Reads a running process's stdout until it contains `text` or the deadline passes.
-    static func readUntil(_ process: Process, contains text: String, seconds: Double) async throws -> String {
+    static func readUntil(_ process: PipedProcess, contains text: String, seconds: Double) async throws -> String {
         try await onOwnThread { readUntilBlocking(process, contains: text, seconds: seconds) }
     }
 
-    private static func readUntilBlocking(_ process: Process, contains text: String, seconds: Double) -> String {
-        let handle = (process.standardOutput as! Pipe).fileHandleForReading
+    private static func readUntilBlocking(_ process: PipedProcess, contains text: String, seconds: Double) -> String {
+        let handle = process.standardOutput!
         let flags = fcntl(handle.fileDescriptor, F_GETFL)
         _ = fcntl(handle.fileDescriptor, F_SETFL, flags | O_NONBLOCK)
         var collected = Data()

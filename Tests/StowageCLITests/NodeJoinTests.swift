@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import StowageAPI
 import StowageClient
 import Testing
@@ -36,18 +37,13 @@ struct NodeJoinTests {
         """
 
     /// `stowage node` with its own state directory, in `network`, against the server at `url`.
-    static func startNode(_ runner: CommandRunner, in network: NetworkNamespace, url: String, kubeconfig: String, logPath: String) throws -> Process {
+    static func startNode(_ runner: CommandRunner, in network: NetworkNamespace, url: String, kubeconfig: String, logPath: String) throws -> PipedProcess {
         FileManager.default.createFile(atPath: logPath, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/nsenter")
-        process.arguments = ["--net=/run/netns/\(network.name)", try #require(CommandRunner.executable),
-                             "node", "--server", url, "--kubeconfig", kubeconfig, "--node-name", "node-2", "--drivers", "loop",
-                             "--host-ip", network.nodeAddress, "--state-dir", runner.stateDirectory]
-        let log = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        return process
+        return try PipedProcess.start("/usr/bin/nsenter", arguments: [
+            "--net=/run/netns/\(network.name)", try #require(CommandRunner.executable),
+            "node", "--server", url, "--kubeconfig", kubeconfig, "--node-name", "node-2", "--drivers", "loop",
+            "--host-ip", network.nodeAddress, "--state-dir", runner.stateDirectory,
+        ], output: .file(logPath), error: .file(logPath))
     }
 
     @Test func aPodPlacedOnTheSecondNodeGetsItsVolumeThere() async throws {
@@ -79,7 +75,13 @@ struct NodeJoinTests {
         }
         let ready = try await cli.run(["wait", "node/node-2", "--for=condition=Ready", "--timeout=60s"])
         #expect(ready.status == 0, "\(ready.stderr)")
-        let registered = try await cluster.get(Node.self, ObjectKey(name: "node-2"))
+        // The driver's topology label comes when its driver has answered (as with kubelet's CSI registration).
+        var registered = try await cluster.get(Node.self, ObjectKey(name: "node-2"))
+        let labelled = ContinuousClock.now.advanced(by: .seconds(30))
+        while registered.metadata.labels?["topology.stowage.dev/node"] == nil, ContinuousClock.now < labelled {
+            try await Task.sleep(for: .milliseconds(50))
+            registered = try await cluster.get(Node.self, ObjectKey(name: "node-2"))
+        }
         #expect(registered.status?.addresses?.first { $0.type == "InternalIP" }?.address == network.nodeAddress)
         #expect(registered.metadata.labels?["topology.stowage.dev/node"] == "node-2")
 
@@ -115,8 +117,7 @@ struct NodeJoinTests {
         #expect(!FileManager.default.fileExists(atPath: image), "the image is deleted on node-2")
         #expect(!NodeCrashTests.mountTable().contains(second.stateDirectory))
         node.terminate()
-        node.waitUntilExit()
-        #expect(node.terminationStatus == 0, "stowage node stops cleanly on SIGTERM")
+        #expect(node.waitUntilExit() == 0, "stowage node stops cleanly on SIGTERM")
     }
 }
 }
@@ -157,15 +158,9 @@ struct NetworkNamespace {
     }
 
     private static func ip(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/ip")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let result = try PipedProcess.run("/usr/sbin/ip", arguments: arguments)
+        guard result.status == 0 else {
+            let message = String(decoding: result.standardError, as: UTF8.self)
             throw ServerProcess.ServerFailure("ip \(arguments.joined(separator: " ")) failed: \(message)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import StowageAPI
 import StowageCSI
 import StowageClient
@@ -78,14 +79,11 @@ struct ProvisioningCrashTests {
         try await restarted.shutdown()
     }
 
-    static func startDriver(_ name: String, socket: String, state: String) throws -> Process {
+    static func startDriver(_ name: String, socket: String, state: String) throws -> PipedProcess {
         let directory = URL(fileURLWithPath: CommandRunner.executable!).deletingLastPathComponent().path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "\(directory)/stowage-\(name)")
-        process.arguments = ["--endpoint", "unix://\(socket)", "--state-dir", state, "--node-id", "crash-node"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try PipedProcess.start("\(directory)/stowage-\(name)", arguments: [
+            "--endpoint", "unix://\(socket)", "--state-dir", state, "--node-id", "crash-node",
+        ], output: .null, error: .null)
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: socket), Date() < deadline { usleep(10_000) }
         return process

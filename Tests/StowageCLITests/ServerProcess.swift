@@ -1,11 +1,12 @@
 import Foundation
+import StowageLinux
 
 /// A real `stowage serve` on a private state directory and a free TCP port, for tests that talk to it with the
 /// CLI, kubectl or HTTP. Stopped (SIGTERM, then SIGKILL after a deadline) by `stop()`.
 final class ServerProcess: @unchecked Sendable {
     let runner: CommandRunner
     let port: Int
-    let process: Process
+    let process: PipedProcess
     let logPath: String
 
     var kubeconfig: String { runner.stateDirectory + "/kubeconfig" }
@@ -18,15 +19,10 @@ final class ServerProcess: @unchecked Sendable {
         logPath = runner.workDirectory + "/serve.log"
         FileManager.default.createFile(atPath: logPath, contents: nil)
         guard let executable = CommandRunner.executable else { throw CocoaError(.fileNoSuchFile) }
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
         // The tests start the drivers they need themselves, unless they ask serve for its built-in ones.
         let drivers = extraArguments.contains { $0.hasPrefix("--drivers") } ? [] : ["--drivers", "none"]
-        process.arguments = ["serve", "--state-dir", runner.stateDirectory, "--listen-address", "127.0.0.1:\(port)"] + drivers + extraArguments
-        let logHandle = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        try process.run()
+        process = try PipedProcess.start(executable, arguments: ["serve", "--state-dir", runner.stateDirectory, "--listen-address", "127.0.0.1:\(port)"] + drivers + extraArguments,
+                                         output: .file(logPath), error: .file(logPath))
         let deadline = Date().addingTimeInterval(60)
         while !(FileManager.default.fileExists(atPath: socketPath) && FileManager.default.fileExists(atPath: kubeconfig) && Self.accepts(port: port)) {
             guard process.isRunning else { throw ServerFailure("stowage serve exited: \(log())") }
@@ -47,43 +43,26 @@ final class ServerProcess: @unchecked Sendable {
         process.terminate()
         let deadline = Date().addingTimeInterval(10)
         while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning { process.child.signal(SIGKILL); process.waitUntilExit() }
     }
 
     /// Runs kubectl against this server (KUBECONFIG set) and waits for it, on a thread of its own.
     func kubectl(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> CommandRunner.Result {
         let process = try startKubectl(arguments, environment: environment, stdin: stdin)
-        return try await onOwnThread {
-            let stdout = (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            let stderr = (process.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                         stderr: String(decoding: stderr, as: UTF8.self))
-        }
+        return try await onOwnThread { CommandRunner.Result(process.collect()) }
     }
 
-    func startKubectl(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.kubectlPath ?? "/usr/bin/kubectl")
-        process.arguments = arguments
+    func startKubectl(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> PipedProcess {
         var env = ProcessInfo.processInfo.environment
         env["KUBECONFIG"] = kubeconfig
         env["HOME"] = runner.workDirectory
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        process.currentDirectoryURL = URL(fileURLWithPath: runner.workDirectory)
-        process.standardOutput = Pipe()
-        process.standardError = Pipe()
-        if let stdin {
-            let pipe = Pipe()
-            process.standardInput = pipe
-            try process.run()
-            pipe.fileHandleForWriting.write(Data(stdin.utf8))
-            try pipe.fileHandleForWriting.close()
-            return process
+        let process = try PipedProcess.start(Self.kubectlPath ?? "/usr/bin/kubectl", arguments: arguments, environment: env,
+                                             workingDirectory: runner.workDirectory, input: stdin == nil ? .null : .pipe)
+        if let stdin, let input = process.standardInput {
+            try input.write(contentsOf: Data(stdin.utf8))
+            try input.close()
         }
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
         return process
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import Testing
 
 /// The main job: `stowage up -f examples/statefulset-web.yaml` brings up the documentation's `web` set and prints
@@ -20,7 +21,7 @@ struct StatefulSetUpTests {
             up.terminate()
             up.waitUntilExit()
         }
-        let output = (up.standardOutput as! Pipe).fileHandleForReading
+        let output = up.standardOutput!
         var seen = ""
         let deadline = Date().addingTimeInterval(90)
         while !seen.contains("pod/web-2 modified (Running)"), Date() < deadline {
@@ -73,14 +74,8 @@ struct StatefulSetUpTests {
         let node = "tty-\(UUID().uuidString.prefix(8).lowercased())"
         let command = "\(CommandRunner.executable ?? "stowage") up -f \(Self.example) --state-dir \(cli.stateDirectory) "
             + "--listen-address 127.0.0.1:0 --drivers hostpath --node-name \(node)"
-        let up = Process()
-        up.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        up.arguments = ["-qfec", command, "/dev/null"]
-        let output = Pipe()
-        up.standardOutput = output
-        up.standardError = FileHandle.nullDevice
-        up.standardInput = FileHandle.nullDevice
-        try up.run()
+        let up = try PipedProcess.start("/usr/bin/script", arguments: ["-qfec", command, "/dev/null"], error: .null)
+        let output = up.standardOutput!
         defer {
             _ = try? Self.run("/usr/bin/pkill", "-TERM", "-f", "node-name \(node)")
             up.waitUntilExit()
@@ -92,7 +87,7 @@ struct StatefulSetUpTests {
                 seen.contains("statefulset/web  READY 3/3") && seen.range(of: #"web-2\s+1/1\s+Running"#, options: .regularExpression) != nil
             }
             while !converged(), Date() < deadline {
-                let chunk = output.fileHandleForReading.availableData
+                let chunk = output.availableData
                 if chunk.isEmpty { break }
                 seen += String(decoding: chunk, as: UTF8.self)
             }
@@ -197,18 +192,7 @@ struct StatefulSetUpTests {
     }
 
     static func run(_ arguments: String...) throws -> CommandRunner.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandRunner.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                                    stderr: String(decoding: stderr, as: UTF8.self))
+        CommandRunner.Result(try PipedProcess.run(arguments[0], arguments: Array(arguments.dropFirst())))
     }
 }
 }

@@ -29,7 +29,7 @@ struct UpTests {
             up.terminate()
             up.waitUntilExit()
         }
-        let output = (up.standardOutput as! Pipe).fileHandleForReading
+        let output = up.standardOutput!
         var seen = ""
         let deadline = Date().addingTimeInterval(30)
         while !seen.contains("watching for changes"), Date() < deadline {

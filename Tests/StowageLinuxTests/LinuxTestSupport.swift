@@ -29,20 +29,11 @@ enum LinuxTestSupport {
     /// Runs a program, returning its standard output; throws with its stderr when it fails.
     @discardableResult
     static func run(_ program: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw LinuxError(call: program, path: arguments.joined(separator: " "), detail: errorText)
+        let result = try PipedProcess.run(program, arguments: arguments)
+        guard result.status == 0 else {
+            throw LinuxError(call: program, path: arguments.joined(separator: " "), detail: String(decoding: result.standardError, as: UTF8.self))
         }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Writes `count` MiB to `path` in 1 MiB writes; returns how many MiB were written and the errno that stopped

@@ -114,18 +114,10 @@ enum HostCommand {
     /// - Throws: `TestClusterError` with the tool's output when it exits non-zero.
     @discardableResult
     static func run(_ executable: String, _ arguments: String...) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw TestClusterError("\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(text)")
+        let result = try PipedProcess.run(executable, arguments: arguments)
+        let text = String(decoding: result.standardOutput + result.standardError, as: UTF8.self)
+        guard result.status == 0 else {
+            throw TestClusterError("\(executable) \(arguments.joined(separator: " ")) exited \(result.status): \(text)")
         }
         return text
     }

@@ -13,15 +13,20 @@ public final class ChildProcess: Sendable {
     /// The child's pid.
     public let pid: Int32
     private let exit = ExitStatus()
+    /// Left when the child has been reaped, for callers that block instead of awaiting.
+    private let reaped = DispatchGroup()
 
     private init(pid: Int32) {
         self.pid = pid
+        reaped.enter()
     }
 
     /// Starts `executable` with `arguments` (not including argv[0]), its standard input, output and error on the
-    /// given descriptors, this process's environment, default signal handling and an empty signal mask.
+    /// given descriptors, default signal handling and an empty signal mask; in `workingDirectory` when given, with
+    /// `environment` when given (else this process's).
     /// - Throws: ``LinuxError`` naming `posix_spawn` and the executable when it cannot be started.
-    public static func spawn(_ executable: String, arguments: [String], standardInput: Int32, standardOutput: Int32,
+    public static func spawn(_ executable: String, arguments: [String], environment: [String: String]? = nil,
+                             workingDirectory: String? = nil, standardInput: Int32, standardOutput: Int32,
                              standardError: Int32) throws -> ChildProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -30,6 +35,12 @@ public final class ChildProcess: Sendable {
         posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
         posix_spawn_file_actions_adddup2(&actions, standardError, 2)
         if let closeFrom = Self.addCloseFrom { _ = closeFrom(&actions, 3) }
+        if let workingDirectory {
+            guard let changeDirectory = Self.addChangeDirectory else {
+                throw LinuxError(call: "posix_spawn_file_actions_addchdir_np", path: workingDirectory, errno: ENOSYS)
+            }
+            _ = changeDirectory(&actions, workingDirectory)
+        }
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -45,8 +56,11 @@ public final class ChildProcess: Sendable {
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for pointer in argv { free(pointer) } }
+        let environmentStrings = environment.map { variables in variables.map { strdup("\($0.key)=\($0.value)") } + [nil] }
+        defer { for pointer in environmentStrings ?? [] { free(pointer) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result = environmentStrings.map { posix_spawn(&pid, executable, &actions, &attributes, argv, $0) }
+            ?? posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard result == 0 else { throw LinuxError(call: "posix_spawn", path: executable, errno: result) }
         let child = ChildProcess(pid: pid)
         let reaper = Thread { child.reap() }
@@ -65,6 +79,14 @@ public final class ChildProcess: Sendable {
         return unsafeBitCast(symbol, to: AddCloseFrom.self)
     }()
 
+    private typealias AddChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29+; looked up by name for the same reason).
+    private static let addChangeDirectory: AddChangeDirectory? = {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addchdir_np") else { return nil }
+        return unsafeBitCast(symbol, to: AddChangeDirectory.self)
+    }()
+
     /// Blocks in `waitpid` until the child ends, then records its status and wakes the waiters.
     private func reap() {
         var raw: Int32 = 0
@@ -79,6 +101,7 @@ public final class ChildProcess: Sendable {
             status = 128 + (raw & 0x7f)  // killed by a signal: 128 + the signal, as container runtimes report it
         }
         exit.finished(status)
+        reaped.leave()
     }
 
     /// Whether the child has ended and been reaped.
@@ -86,4 +109,16 @@ public final class ChildProcess: Sendable {
 
     /// The exit code once the child has ended (128 + the signal when a signal ended it).
     public func wait() async -> Int32 { await exit.wait() }
+
+    /// Blocks the calling thread until the child has ended, and returns its exit code (as ``wait()``). Only for
+    /// threads of one's own: never on Swift's cooperative pool.
+    public func waitUntilExit() -> Int32 {
+        reaped.wait()
+        return exit.status ?? 255
+    }
+
+    /// Sends `signal` to the child, unless it has already been reaped (its pid may belong to another process by then).
+    public func signal(_ signal: Int32) {
+        if !hasExited { kill(pid, signal) }
+    }
 }

@@ -20,6 +20,9 @@ public final class ExitStatus: Sendable {
     /// Whether the child has exited (its status is known).
     public var hasExited: Bool { state.withLock { $0.status != nil } }
 
+    /// The status if the child has exited, else nil.
+    public var status: Int32? { state.withLock { $0.status } }
+
     /// The status, once the child has exited.
     public func wait() async -> Int32 {
         await withCheckedContinuation { continuation in

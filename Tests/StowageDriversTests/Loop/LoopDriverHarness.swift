@@ -41,7 +41,7 @@ final class LoopDriverHarness: @unchecked Sendable {
     let work: String
     let state: String
     let socket: String
-    private(set) var process: Process?
+    private(set) var process: PipedProcess?
     private(set) var client: DriverClient
 
     init() throws {
@@ -54,17 +54,9 @@ final class LoopDriverHarness: @unchecked Sendable {
 
     /// Starts the driver and waits (polling Probe, 20 s deadline) until it answers.
     func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(LoopDriverHost.executable))
-        process.arguments = ["--endpoint", "unix://\(socket)", "--state-dir", state, "--node-id", "test-node"]
-        let log = FileHandle(forWritingAtPath: "\(work)/driver.log") ?? {
-            FileManager.default.createFile(atPath: "\(work)/driver.log", contents: nil)
-            return FileHandle(forWritingAtPath: "\(work)/driver.log")!
-        }()
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        let process = try PipedProcess.start(try #require(LoopDriverHost.executable),
+                                             arguments: ["--endpoint", "unix://\(socket)", "--state-dir", state, "--node-id", "test-node"],
+                                             output: .file("\(work)/driver.log"), error: .file("\(work)/driver.log"))
         self.process = process
         let deadline = ContinuousClock.now + .seconds(20)
         while true {
@@ -81,7 +73,7 @@ final class LoopDriverHarness: @unchecked Sendable {
     /// Kills the driver with SIGKILL (no chance to clean up) and waits for it to be gone.
     func kill() {
         guard let process, process.isRunning else { return }
-        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.child.signal(SIGKILL)
         process.waitUntilExit()
         self.process = nil
         client.close()

@@ -11,7 +11,7 @@ final class DriverProcess: @unchecked Sendable {
     let directory: String
     let executable: String
     let extraArguments: [String]
-    private var process: Process?
+    private var process: PipedProcess?
     private(set) var client: DriverClient?
 
     var socket: String { "\(directory)/driver.sock" }
@@ -44,17 +44,9 @@ final class DriverProcess: @unchecked Sendable {
     }
 
     private func start() async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--endpoint", endpoint, "--state-dir", stateDirectory, "--node-id", "test-node"] + extraArguments
-        let logFile = FileHandle(forWritingAtPath: "\(directory)/driver.log") ?? {
-            FileManager.default.createFile(atPath: "\(directory)/driver.log", contents: nil)
-            return FileHandle(forWritingAtPath: "\(directory)/driver.log")!
-        }()
-        logFile.seekToEndOfFile()
-        process.standardOutput = logFile
-        process.standardError = logFile
-        try process.run()
+        let process = try PipedProcess.start(
+            executable, arguments: ["--endpoint", endpoint, "--state-dir", stateDirectory, "--node-id", "test-node"] + extraArguments,
+            output: .file("\(directory)/driver.log"), error: .file("\(directory)/driver.log"))
         self.process = process
         // Poll with a deadline until the driver answers Probe.
         let deadline = ContinuousClock.now.advanced(by: .seconds(20))
@@ -81,7 +73,7 @@ final class DriverProcess: @unchecked Sendable {
         if process.isRunning { process.terminate() }
         let deadline = ContinuousClock.now.advanced(by: .seconds(15))
         while process.isRunning && ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(5)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning { process.child.signal(SIGKILL) }
         self.process = nil
     }
 

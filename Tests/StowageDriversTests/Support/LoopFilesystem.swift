@@ -56,16 +56,9 @@ enum KernelQuotaSupport {
 /// Runs a setup tool; throws with its stderr when it fails.
 @discardableResult
 func runTool(_ program: String, _ arguments: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program)
-    process.arguments = arguments
-    let output = Pipe(), errors = Pipe()
-    process.standardOutput = output
-    process.standardError = errors
-    try process.run()
-    let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else { throw LinuxError(call: program, path: arguments.joined(separator: " "), detail: errorText) }
-    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let result = try PipedProcess.run(program, arguments: arguments)
+    guard result.status == 0 else {
+        throw LinuxError(call: program, path: arguments.joined(separator: " "), detail: String(decoding: result.standardError, as: UTF8.self))
+    }
+    return String(decoding: result.standardOutput, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
 }
