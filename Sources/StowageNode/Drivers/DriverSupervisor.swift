@@ -93,36 +93,23 @@ public final class DriverSupervisor: Sendable {
                                                 attributes: [.posixPermissions: 0o700])
         let socket = "\(pluginsDirectory)/\(name).sock"
         let logPath = "\(directory)/driver.log"
-        if !FileManager.default.fileExists(atPath: logPath) {
-            FileManager.default.createFile(atPath: logPath, contents: nil, attributes: [.posixPermissions: 0o600])
-        }
-        guard let log = FileHandle(forWritingAtPath: logPath) else { throw NodeAgentError("cannot open \(logPath) for writing") }
-        defer { try? log.close() }
-        log.seekToEndOfFile()
         let pidPath = "\(directory)/driver.pid"
         Self.stopLeftover(pidPath: pidPath, stateDirectory: "\(directory)/state")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable(name))
-        process.arguments = ["--endpoint", "unix://\(socket)", "--state-dir", "\(directory)/state", "--node-id", nodeName]
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        let exited = ExitStatus()
-        process.terminationHandler = { exited.finished($0.terminationStatus) }
-        try process.run()
+        let process = try PipedProcess.start(executable(name), arguments: [
+            "--endpoint", "unix://\(socket)", "--state-dir", "\(directory)/state", "--node-id", nodeName,
+        ], output: .file(logPath), error: .file(logPath))
         try? Data("\(process.processIdentifier)\n".utf8).write(to: URL(fileURLWithPath: pidPath))
         logger.info("driver started", metadata: ["driver": "\(name)", "pid": "\(process.processIdentifier)", "socket": "\(socket)"])
         // The wait outlasts cancellation: the driver is reaped before this returns, so it never outlives serve.
         return await withTaskCancellationHandler {
-            await exited.wait()
+            await process.child.wait()
         } onCancel: {
-            let pid = process.processIdentifier
-            kill(pid, SIGTERM)
+            process.terminate()
             Thread.detachNewThread {
-                // SIGKILL if it has not gone after 10 s; the termination handler ends the wait either way.
+                // SIGKILL if it has not gone after 10 s; the reaper ends the wait either way.
                 let deadline = Date().addingTimeInterval(10)
                 while process.isRunning, Date() < deadline { usleep(20_000) }
-                if process.isRunning { kill(pid, SIGKILL) }
+                process.child.signal(SIGKILL)
             }
         }
     }

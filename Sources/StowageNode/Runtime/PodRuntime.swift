@@ -12,20 +12,13 @@ struct RuntimeContext: Sendable {
 
     /// Runs `command` in the namespaces of container process `pid`; whether it exited 0 within `timeout`.
     func runInContainer(pid: Int32, command: [String], timeout: Duration) async -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: helper)
-        process.arguments = ["--join", "\(pid)"] + command
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let exit = ExitStatus()
-        process.terminationHandler = { exit.finished($0.terminationReason == .exit ? $0.terminationStatus : -1) }
-        guard (try? process.run()) != nil else { return false }
+        guard let process = try? PipedProcess.start(helper, arguments: ["--join", "\(pid)"] + command, output: .null, error: .null)
+        else { return false }
         let watchdog = Task {
             try await Task.sleep(for: timeout)
-            kill(process.processIdentifier, SIGKILL)
+            process.child.signal(SIGKILL)
         }
-        let status = await exit.wait()
+        let status = await process.child.wait()
         watchdog.cancel()
         return status == 0
     }
