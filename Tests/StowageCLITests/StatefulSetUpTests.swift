@@ -72,7 +72,8 @@ struct StatefulSetUpTests {
         let cli = try CommandRunner.make()
         defer { cli.remove() }
         let node = "tty-\(UUID().uuidString.prefix(8).lowercased())"
-        let command = "\(CommandRunner.executable ?? "stowage") up -f \(Self.example) --state-dir \(cli.stateDirectory) "
+        // An 80-column terminal: the claims' table is wider, so its rows are cut to fit (a wrapped row would break the redraw).
+        let command = "stty cols 80 rows 40; exec \(CommandRunner.executable ?? "stowage") up -f \(Self.example) --state-dir \(cli.stateDirectory) "
             + "--listen-address 127.0.0.1:0 --drivers hostpath --node-name \(node)"
         let up = try PipedProcess.start("/usr/bin/script", arguments: ["-qfec", command, "/dev/null"], error: .null)
         let output = up.standardOutput!
@@ -95,6 +96,8 @@ struct StatefulSetUpTests {
         }
         #expect(seen.contains("statefulset/web  READY 3/3  UPDATED 3  REVISION web-"), "\(seen)")
         #expect(seen.contains("www-web-2"), "the set's claims are in the view: \(seen.suffix(2000))")
+        let claimRows = seen.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("www-web-") }
+        #expect(!claimRows.isEmpty && claimRows.allSatisfy { $0.count < 80 }, "rows fit the terminal: \(claimRows)")
         #expect(seen.range(of: #"web-2\s+1/1\s+Running"#, options: .regularExpression) != nil, "its pods too: \(seen.suffix(2000))")
         #expect(seen.contains("StatefulSet web: web-1 keeps its claim www-web-1"), "the persistence proof is printed first")
         #expect(seen.contains("\u{1B}[J"), "the view is redrawn in place: \(seen.debugDescription.suffix(2000))")

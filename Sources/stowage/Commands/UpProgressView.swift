@@ -16,7 +16,7 @@ struct UpProgressView {
     func run() async throws {
         var shown = ""
         while !Task.isCancelled {
-            let text = try await render()
+            let text = Self.fitted(try await render(), columns: Self.terminalColumns)
             if text != shown {
                 let lines = shown.reduce(0) { $1 == "\n" ? $0 + 1 : $0 }
                 // Up over the previous drawing and clear from there down, then draw anew.
@@ -27,6 +27,22 @@ struct UpProgressView {
             }
             try await Task.sleep(for: .milliseconds(200))
         }
+    }
+
+    /// The terminal's width, or nil when it does not say.
+    static var terminalColumns: Int? {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
+    }
+
+    /// `text` with every line cut to fit `columns`: a line the terminal wrapped would take two rows, and moving up
+    /// by the number of lines would then leave part of the previous drawing on screen.
+    static func fitted(_ text: String, columns: Int?) -> String {
+        guard let columns, columns > 1 else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.count < columns ? $0 : $0.prefix(columns - 1) }
+            .joined(separator: "\n")
     }
 
     /// The block for every set.
