@@ -21,6 +21,9 @@ public struct NodeAgentOptions: Sendable {
     public var containerHelper: String
     /// How often the drivers' free space is published as CSIStorageCapacity (also when a driver appears).
     public var capacityInterval: Duration
+    /// Annotations the Node carries besides the well-known ones (the node endpoint's address and CA, when it serves
+    /// logs and exec to the API server).
+    public var nodeAnnotations: [String: String] = [:]
 
     public init(nodeName: String, stateDirectory: String, pluginsDirectory: String, hostIP: String? = nil, workers: Int = 8,
                 containerHelper: String = DriverSupervisor.defaultBinaries + "/stowage-container-init",
@@ -33,6 +36,9 @@ public struct NodeAgentOptions: Sendable {
         self.hostIP = hostIP
         self.workers = workers
     }
+
+    /// The address reported when `hostIP` is not given: the first non-loopback IPv4, else 127.0.0.1.
+    public static var defaultHostIP: String { SystemFacts.hostIP }
 
     /// `<state-dir>/pods`.
     public var podsDirectory: String { "\(stateDirectory)/pods" }
@@ -85,7 +91,8 @@ public final class NodeAgent: Sendable {
                                     events: events, hostIP: hostIP, runtime: runtime)
         let loop = ReconcileLoop(manager, workers: options.workers, logger: logger)
         manager.register(with: loop)
-        let registration = NodeRegistration(cluster: cluster, nodeName: options.nodeName, hostIP: hostIP, drivers: drivers)
+        let registration = NodeRegistration(cluster: cluster, nodeName: options.nodeName, hostIP: hostIP, drivers: drivers,
+                                            annotations: options.nodeAnnotations)
         let capacities = CapacityPublisher(cluster: cluster, nodeName: options.nodeName, drivers: drivers, logger: logger)
         let capacityTriggers = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         classes.addHandler { _ in capacityTriggers.continuation.yield() }

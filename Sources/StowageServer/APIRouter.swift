@@ -18,6 +18,8 @@ public struct APIServerContext: Sendable {
     public var podsDirectory: String?
     /// How `pods/exec` runs a command in a container on this box; nil when no node agent runs here.
     public var containerCommand: ContainerCommandLauncher?
+    /// Reaches the node endpoints of other machines for the logs of their pods; nil when there is none to use.
+    public var nodeForwarder: NodeForwarder?
 
     public init(cluster: LocalCluster, authenticator: Authenticator? = nil, logger: Logger = Logger(label: "stowage.api"),
                 metrics: APIMetrics = APIMetrics(), podsDirectory: String? = nil, containerCommand: ContainerCommandLauncher? = nil) {

@@ -31,7 +31,7 @@ struct NodeJoinTests {
           containers:
           - name: app
             image: busybox
-            command: [sh, -c, 'hostname > /data/who; sleep 3600']
+            command: [sh, -c, 'hostname > /data/who; echo "wrote $(cat /data/who) on node-2"; sleep 3600']
             volumeMounts: [{name: data, mountPath: /data}]
           volumes: [{name: data, persistentVolumeClaim: {claimName: far}}]
         """
@@ -108,6 +108,31 @@ struct NodeJoinTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         #expect((try? String(contentsOfFile: who, encoding: .utf8)) == "far-writer\n")
+
+        // Its logs come through the server from node-2's endpoint (the pod's files are on node-2's box only).
+        let endpoint = "https://\(network.nodeAddress):10250"
+        #expect(try await cluster.get(Node.self, ObjectKey(name: "node-2")).metadata.annotations?["node.stowage.dev/endpoint"] == endpoint)
+        let logs = try await cli.run(["logs", "far-writer"])
+        #expect(logs.stdout == "wrote far-writer on node-2\n", "\(logs.stderr)")
+        if ServerProcess.kubectlPath != nil {
+            let kubectlLogs = try await server.kubectl(["logs", "far-writer", "--tail=1"])
+            #expect(kubectlLogs.stdout == "wrote far-writer on node-2\n", "\(kubectlLogs.stderr)")
+        }
+        // Followed: the stream stays open through the server (the container is still running).
+        let follower = try cli.start(["logs", "far-writer", "-f"])
+        let followed = try await KubectlAcceptanceTests.readUntil(follower, contains: "on node-2", seconds: 20)
+        #expect(followed == "wrote far-writer on node-2\n")
+        #expect(follower.isRunning, "a followed log of a running container stays open")
+        follower.terminate()
+        follower.waitUntilExit()
+        // The endpoint answers only clients with a certificate of the cluster's CA.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
+            let anonymous = try await onOwnThread {
+                try PipedProcess.run("/usr/bin/curl", arguments: ["-sk", "--max-time", "10", "\(endpoint)/api/v1/namespaces/default/pods/far-writer/log"])
+            }
+            #expect(anonymous.status != 0, "a client without a certificate is refused the TLS handshake")
+            #expect(!String(decoding: anonymous.standardOutput, as: UTF8.self).contains("far-writer"))
+        }
 
         // Deleting the pod and the claim unmounts on node-2, and node-2's reclaimer deletes the volume there.
         #expect(try await cli.run(["delete", "pod", "far-writer"]).status == 0)

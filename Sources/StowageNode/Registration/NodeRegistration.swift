@@ -11,6 +11,8 @@ struct NodeRegistration: Sendable {
     let nodeName: String
     let hostIP: String
     let drivers: DriverDirectory
+    /// Set on the Node at every registration (a value that changed is replaced).
+    var annotations: [String: String] = [:]
 
     func register() async throws {
         let registered = drivers.names.compactMap { drivers.driver(named: $0) }
@@ -31,12 +33,16 @@ struct NodeRegistration: Sendable {
         if let existing = try await cluster.getIfPresent(Node.self, ObjectKey(name: nodeName)) {
             node = existing
             let merged = (existing.metadata.labels ?? [:]).merging(labels) { _, new in new }
-            if merged != existing.metadata.labels {
+            let annotated = (existing.metadata.annotations ?? [:]).merging(annotations) { _, new in new }
+            if merged != existing.metadata.labels || annotated != (existing.metadata.annotations ?? [:]) {
                 node.metadata.labels = merged
+                node.metadata.annotations = annotated.isEmpty ? nil : annotated
                 node = try await cluster.update(node)
             }
         } else {
-            node = try await cluster.create(Node(name: nodeName, labels: labels))
+            var created = Node(name: nodeName, labels: labels)
+            if !annotations.isEmpty { created.metadata.annotations = annotations }
+            node = try await cluster.create(created)
         }
         let now = Timestamp.now()
         var status = node.status ?? NodeStatus()

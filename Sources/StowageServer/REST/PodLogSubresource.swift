@@ -12,9 +12,11 @@ import Synchronization
 /// goes or the client hangs up. `timestamps` and `sinceSeconds` are accepted and ignored: the files hold no
 /// times.
 struct PodLogSubresource {
-    let cluster: LocalCluster
+    let cluster: any Cluster
     /// Where the node agent of this server's box keeps its pods; nil when it runs none.
     let podsDirectory: String?
+    /// Reaches the endpoints of node agents on other machines, for their pods; nil on a node endpoint itself.
+    var forwarder: NodeForwarder? = nil
     var pollInterval: Duration = .milliseconds(100)
 
     func handle(_ request: Request, key: ObjectKey, query: QueryParameters) async throws -> Response {
@@ -23,6 +25,9 @@ struct PodLogSubresource {
         }
         let pod = try await cluster.get(Pod.self, key)
         let container = try containerName(of: pod, asked: query["container"])
+        if let forwarder, let node = pod.spec?.nodeName, !node.isEmpty, !isOnThisBox(pod), await forwarder.serves(node) {
+            return try await forwarder.forward(request, to: node)
+        }
         let directory = try containerDirectory(of: pod, container: container)
         let runs = Self.runs(in: directory)
         guard var file = runs.last else {
@@ -78,6 +83,12 @@ struct PodLogSubresource {
         return asked
     }
 
+    /// Whether the node agent of this box runs `pod` (its directory is here).
+    private func isOnThisBox(_ pod: Pod) -> Bool {
+        guard let podsDirectory, let uid = pod.metadata.uid, !uid.isEmpty else { return false }
+        return FileManager.default.fileExists(atPath: "\(podsDirectory)/\(uid)")
+    }
+
     private func containerDirectory(of pod: Pod, container: String) throws -> String {
         let name = pod.metadata.name ?? ""
         guard let node = pod.spec?.nodeName, !node.isEmpty else {
@@ -116,7 +127,7 @@ struct PodLogSubresource {
 
 /// Sends what is appended to one run's log file until that run is over.
 private struct LogFollower: Sendable {
-    let cluster: LocalCluster
+    let cluster: any Cluster
     let pod: Pod
     let container: String
     let directory: String

@@ -53,7 +53,8 @@ struct ResourceHandler<T: APIObject>: ResourceEndpoint {
             guard request.method == .get || request.method == .post else { throw methodNotAllowed(request) }
             return try await PodExecSubresource.refuseWithoutUpgrade(request, server: server)
         case "log" where T.self == Pod.self:
-            return try await PodLogSubresource(cluster: cluster, podsDirectory: server.podsDirectory).handle(request, key: key, query: query)
+            return try await PodLogSubresource(cluster: cluster, podsDirectory: server.podsDirectory, forwarder: server.nodeForwarder)
+                .handle(request, key: key, query: query)
         case "scale" where T.self == StatefulSet.self:
             return try await ScaleSubresource(cluster: cluster).handle(request, context: context, key: key, query: query)
         default:

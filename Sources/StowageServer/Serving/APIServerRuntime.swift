@@ -28,8 +28,12 @@ public final class APIServerRuntime: Sendable {
         var users = try options.tokensFile.map(TokenTable.parseTokenFile) ?? [:]
         users[adminToken] = AuthenticatedUser(name: "admin", groups: ["system:masters"])
         authenticator = Authenticator(tokens: TokenTable(users: users))
-        context = APIServerContext(cluster: cluster, logger: logger, podsDirectory: options.podsDirectory,
-                                   containerCommand: options.containerCommand)
+        var context = APIServerContext(cluster: cluster, logger: logger, podsDirectory: options.podsDirectory,
+                                       containerCommand: options.containerCommand)
+        // Node endpoints require a client certificate of the cluster's CA: the admin one (system:masters).
+        context.nodeForwarder = NodeForwarder(cluster: cluster, clientCertificatePEM: pki.adminCertificatePEM,
+                                              clientKeyPEM: pki.adminKeyPEM)
+        self.context = context
         for address in options.listenAddresses { _ = try APIServerOptions.hostAndPort(address) }
     }
 

@@ -4,6 +4,7 @@ import Logging
 import ServiceLifecycle
 import StowageClient
 import StowageControllers
+import StowageServer
 import StowageStore
 
 /// `stowage node --server URL --kubeconfig FILE`: this machine as one more node of a server elsewhere. It runs
@@ -17,10 +18,18 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var node: NodeOptions
 
+    @Option(name: .customLong("endpoint-port"), help: ArgumentHelp(
+        "The port on --host-ip where this node serves its pods' logs to the API server (kubelet's 10250; TLS, clients with a certificate of the cluster CA only); 0 serves none.",
+        valueName: "port"))
+    var endpointPort = 10250
+
     func validate() throws {
         let environment = ProcessInfo.processInfo.environment["STOWAGE_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
         guard connection.server ?? environment != nil || connection.kubeconfig != nil else {
             throw ValidationError("stowage node needs the server: --server https://HOST:PORT with --kubeconfig FILE (the server's <state-dir>/kubeconfig), or --kubeconfig alone")
+        }
+        guard (0...65535).contains(endpointPort) else {
+            throw ValidationError("--endpoint-port \(endpointPort): expected a port from 1 to 65535, or 0 for no endpoint")
         }
     }
 
@@ -37,14 +46,30 @@ struct NodeCommand: AsyncParsableCommand {
         var logger = Logger(label: "stowage.node")
         logger.logLevel = .warning
         try await CommandErrors.reporting {
-            let cluster = try HTTPCluster(endpoint: try connection.endpoint())
+            let endpoint = try connection.endpoint()
+            let cluster = try HTTPCluster(endpoint: endpoint)
             do {
                 _ = try await cluster.serverVersion()
-                let services = try node.services(cluster: cluster, state: state, logger: logger)
+                var endpointServices: [any Service] = []
+                var annotations: [String: String] = [:]
+                if endpointPort != 0 {
+                    guard let clusterCA = endpoint.certificateAuthorityPEM else {
+                        throw CommandFailure("--endpoint-port: the node endpoint needs the cluster's CA (certificate-authority-data in the kubeconfig) to check the API server's certificate; or pass --endpoint-port 0")
+                    }
+                    let server = try NodeEndpointServer(cluster: cluster, podsDirectory: state.resolvedDirectory + "/pods",
+                                                        pkiDirectory: state.resolvedDirectory + "/pki", host: node.resolvedHostIP,
+                                                        port: endpointPort, clusterCertificateAuthorityPEM: clusterCA, logger: logger)
+                    endpointServices = [try server.service()]
+                    annotations = server.annotations
+                }
+                let services = try node.services(cluster: cluster, state: state, logger: logger, nodeAnnotations: annotations) + endpointServices
                 let manager = ControllerManager(cluster: cluster, options: ControllerManagerOptions(
                     selection: try ControllerSelection(parsing: "provisioner,reclaimer"), pluginsDirectory: state.pluginsDirectory,
                     nodeDeployment: node.resolvedNodeName), logger: logger)
                 print("stowage: node \(node.resolvedNodeName) of \(cluster.endpoint.displayName); state in \(state.resolvedDirectory)")
+                if !annotations.isEmpty {
+                    print("stowage: serving this node's pod logs to the API server at \(annotations[NodeEndpointAnnotations.url] ?? "")")
+                }
                 print("stowage: drivers \(node.driverNames.isEmpty ? "(none started)" : node.driverNames.joined(separator: ",")); provisioning the claims placed on this node")
                 fflush(nil)
                 let group = ServiceGroup(configuration: .init(

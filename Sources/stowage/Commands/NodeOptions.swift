@@ -29,19 +29,24 @@ struct NodeOptions: ParsableArguments {
         drivers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty && $0 != "none" }
     }
 
+    /// The address in effect: `--host-ip`, else the first non-loopback IPv4.
+    var resolvedHostIP: String { hostIP ?? NodeAgentOptions.defaultHostIP }
+
     /// The node name in effect.
     var resolvedNodeName: String { nodeName ?? ProcessInfo.processInfo.hostName.lowercased() }
 
     /// The driver supervisor and the node agent as services of a `ServiceGroup`.
     /// - Throws: when a driver executable is missing or the node's records cannot be read.
-    func services(cluster: any Cluster, state: StateOptions, logger: Logger) throws -> [any Service] {
+    /// - Parameter nodeAnnotations: set on the Node besides the well-known labels (the node endpoint's address).
+    func services(cluster: any Cluster, state: StateOptions, logger: Logger, nodeAnnotations: [String: String] = [:]) throws -> [any Service] {
         try FileManager.default.createDirectory(atPath: state.pluginsDirectory, withIntermediateDirectories: true)
         let supervisor = DriverSupervisor(names: driverNames, stateDirectory: state.resolvedDirectory,
                                           pluginsDirectory: state.pluginsDirectory, nodeName: resolvedNodeName, logger: logger)
         try supervisor.checkExecutables()
-        let agent = try NodeAgent(cluster: cluster, options: NodeAgentOptions(
-            nodeName: resolvedNodeName, stateDirectory: state.resolvedDirectory, pluginsDirectory: state.pluginsDirectory,
-            hostIP: hostIP), logger: logger)
+        var options = NodeAgentOptions(nodeName: resolvedNodeName, stateDirectory: state.resolvedDirectory,
+                                       pluginsDirectory: state.pluginsDirectory, hostIP: hostIP)
+        options.nodeAnnotations = nodeAnnotations
+        let agent = try NodeAgent(cluster: cluster, options: options, logger: logger)
         return [CancellingService { await supervisor.run() }, CancellingService { await agent.run() }]
     }
 }

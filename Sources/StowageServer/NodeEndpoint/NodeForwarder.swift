@@ -1,0 +1,75 @@
+import AsyncHTTPClient
+import Foundation
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import StowageAPI
+import StowageClient
+
+/// The annotations a node agent that serves its pods' logs (a node endpoint, as kubelet's port 10250) puts on its
+/// Node, and the API server reads to reach it.
+public enum NodeEndpointAnnotations {
+    /// `https://IP:PORT` of the node endpoint.
+    public static let url = "node.stowage.dev/endpoint"
+    /// The PEM certificate of the CA that signed the endpoint's serving certificate (the node's own): the API
+    /// server trusts exactly this CA for this node. Written by the node agent with its credentials to the API.
+    public static let certificateAuthority = "node.stowage.dev/endpoint-ca"
+}
+
+/// Sends the API server's `pods/log` requests for pods on other machines to their node's endpoint, and streams
+/// the answer back: the server authenticates with its client certificate (signed by the cluster CA, which the node
+/// requires) and accepts only the serving certificate the Node's annotation names.
+public struct NodeForwarder: Sendable {
+    let cluster: any Cluster
+    let clientCertificatePEM: String
+    let clientKeyPEM: String
+
+    public init(cluster: any Cluster, clientCertificatePEM: String, clientKeyPEM: String) {
+        self.cluster = cluster
+        self.clientCertificatePEM = clientCertificatePEM
+        self.clientKeyPEM = clientKeyPEM
+    }
+
+    /// Whether `node` has an endpoint to forward to.
+    func serves(_ node: String) async -> Bool {
+        guard let annotations = try? await cluster.getIfPresent(Node.self, ObjectKey(name: node))?.metadata.annotations else { return false }
+        return annotations[NodeEndpointAnnotations.url] != nil && annotations[NodeEndpointAnnotations.certificateAuthority] != nil
+    }
+
+    /// Forwards `request` (its path and query) to `node`'s endpoint; the node's status, content type and body are the
+    /// answer. A node that cannot be reached is a `ServiceUnavailable` error naming it.
+    func forward(_ request: Request, to node: String) async throws -> Response {
+        let annotations = try await cluster.get(Node.self, ObjectKey(name: node)).metadata.annotations ?? [:]
+        guard let base = annotations[NodeEndpointAnnotations.url], let caPEM = annotations[NodeEndpointAnnotations.certificateAuthority] else {
+            throw APIError(.serviceUnavailable, "node \(node) serves no logs: its node agent publishes no endpoint")
+        }
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        do {
+            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
+            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(clientCertificatePEM.utf8)).map { .certificate($0) }
+            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(clientKeyPEM.utf8), format: .pem))
+        } catch {
+            throw APIError(.serviceUnavailable, "node \(node): its endpoint certificate authority (annotation \(NodeEndpointAnnotations.certificateAuthority)) cannot be read: \(error)")
+        }
+        let query = request.uri.query.map { "?\($0)" } ?? ""
+        var outgoing = HTTPClientRequest(url: base + request.uri.path + query)
+        outgoing.method = .GET
+        outgoing.tlsConfiguration = tls
+        let response: HTTPClientResponse
+        do {
+            // The deadline covers the whole exchange, so a followed log may stay open a day.
+            response = try await HTTPClient.shared.execute(outgoing, deadline: .now() + .hours(24))
+        } catch {
+            throw APIError(.serviceUnavailable, "node \(node) at \(base) did not answer: \(error)")
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = response.headers.first(name: "content-type") ?? "text/plain"
+        let body = response.body
+        return Response(status: .init(code: Int(response.status.code)), headers: headers, body: ResponseBody { writer in
+            for try await chunk in body { try await writer.write(chunk) }
+            try await writer.finish(nil)
+        })
+    }
+}
