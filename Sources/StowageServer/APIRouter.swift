@@ -55,7 +55,7 @@ public enum APIRouter {
         if let authenticator = context.authenticator {
             router.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
         }
-        PodExecSubresource.addWebSocketRoute(to: router, context)
+        PodExecSubresource.addWebSocketRoute(to: router, PodExecSubresource.Backend(context))
         return router
     }
 }

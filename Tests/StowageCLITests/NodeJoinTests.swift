@@ -125,6 +125,24 @@ struct NodeJoinTests {
         #expect(follower.isRunning, "a followed log of a running container stays open")
         follower.terminate()
         follower.waitUntilExit()
+        // exec runs in node-2's container, through the server (kubectl; stowage exec runs on the pod's own box):
+        // its hostname and volume, stderr, its exit code, stdin.
+        let local = try await cli.run(["exec", "far-writer", "--", "true"])
+        #expect(local.stderr.contains("runs on node node-2") && local.stderr.contains("kubectl exec"), "\(local.stderr)")
+        if ServerProcess.kubectlPath != nil {
+            let inPod = try await server.kubectl(["exec", "far-writer", "--", "sh", "-c", "hostname; cat /data/who; echo to-stderr >&2"])
+            #expect(inPod.status == 0, "\(inPod.stderr)")
+            #expect(inPod.stdout == "far-writer\nfar-writer\n")
+            #expect(inPod.stderr.contains("to-stderr"))
+            #expect(try await server.kubectl(["exec", "far-writer", "--", "sh", "-c", "exit 4"]).status == 4)
+        }
+        if ServerProcess.kubectlPath != nil {
+            let piped = try await server.kubectl(["exec", "-i", "far-writer", "--", "sh", "-c", "cat > /data/in; cat /data/in"], stdin: "over two hops\n")
+            #expect(piped.status == 0, "\(piped.stderr)")
+            #expect(piped.stdout == "over two hops\n")
+            #expect((try? String(contentsOfFile: "\(second.stateDirectory)/pods/\(pod.metadata.uid ?? "")/volumes/loop.stowage.dev/data/in", encoding: .utf8)) == "over two hops\n",
+                    "the bytes are in node-2's volume")
+        }
         // The endpoint answers only clients with a certificate of the cluster's CA.
         if FileManager.default.isExecutableFile(atPath: "/usr/bin/curl") {
             let anonymous = try await onOwnThread {

@@ -1,6 +1,9 @@
 import AsyncHTTPClient
 import Foundation
 import Hummingbird
+import HummingbirdWSClient
+import HummingbirdWebSocket
+import Logging
 import NIOCore
 import NIOHTTP1
 import NIOSSL
@@ -31,18 +34,24 @@ public struct NodeForwarder: Sendable {
         self.clientKeyPEM = clientKeyPEM
     }
 
-    /// Whether `node` has an endpoint to forward to.
-    func serves(_ node: String) async -> Bool {
-        guard let annotations = try? await cluster.getIfPresent(Node.self, ObjectKey(name: node))?.metadata.annotations else { return false }
-        return annotations[NodeEndpointAnnotations.url] != nil && annotations[NodeEndpointAnnotations.certificateAuthority] != nil
+    /// The node to forward `pod`'s requests to: its node, when the pod is not on this box (no directory of its own
+    /// under `podsDirectory`) and the node publishes an endpoint; else nil.
+    func remoteNode(of pod: Pod, podsDirectory: String?) async -> String? {
+        guard let node = pod.spec?.nodeName, !node.isEmpty else { return nil }
+        if let podsDirectory, let uid = pod.metadata.uid, !uid.isEmpty,
+           FileManager.default.fileExists(atPath: "\(podsDirectory)/\(uid)") { return nil }
+        guard let annotations = try? await cluster.getIfPresent(Node.self, ObjectKey(name: node))?.metadata.annotations,
+              annotations[NodeEndpointAnnotations.url] != nil, annotations[NodeEndpointAnnotations.certificateAuthority] != nil
+        else { return nil }
+        return node
     }
 
-    /// Forwards `request` (its path and query) to `node`'s endpoint; the node's status, content type and body are the
-    /// answer. A node that cannot be reached is a `ServiceUnavailable` error naming it.
-    func forward(_ request: Request, to node: String) async throws -> Response {
+    /// `node`'s endpoint URL and the TLS configuration that reaches it (its CA trusted, this server's certificate
+    /// presented).
+    private func endpoint(of node: String) async throws -> (url: String, tls: TLSConfiguration) {
         let annotations = try await cluster.get(Node.self, ObjectKey(name: node)).metadata.annotations ?? [:]
         guard let base = annotations[NodeEndpointAnnotations.url], let caPEM = annotations[NodeEndpointAnnotations.certificateAuthority] else {
-            throw APIError(.serviceUnavailable, "node \(node) serves no logs: its node agent publishes no endpoint")
+            throw APIError(.serviceUnavailable, "node \(node) cannot be reached: its node agent publishes no endpoint")
         }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv12
@@ -53,6 +62,13 @@ public struct NodeForwarder: Sendable {
         } catch {
             throw APIError(.serviceUnavailable, "node \(node): its endpoint certificate authority (annotation \(NodeEndpointAnnotations.certificateAuthority)) cannot be read: \(error)")
         }
+        return (base, tls)
+    }
+
+    /// Forwards `request` (its path and query) to `node`'s endpoint; the node's status, content type and body are the
+    /// answer. A node that cannot be reached is a `ServiceUnavailable` error naming it.
+    func forward(_ request: Request, to node: String) async throws -> Response {
+        let (base, tls) = try await endpoint(of: node)
         let query = request.uri.query.map { "?\($0)" } ?? ""
         var outgoing = HTTPClientRequest(url: base + request.uri.path + query)
         outgoing.method = .GET
@@ -71,5 +87,44 @@ public struct NodeForwarder: Sendable {
             for try await chunk in body { try await writer.write(chunk) }
             try await writer.finish(nil)
         })
+    }
+
+    /// Carries a `pods/exec` WebSocket to `node`'s endpoint: every message from the client goes to the node and
+    /// every message from the node to the client, until the node's side ends (after its final Status) or the
+    /// client goes away.
+    func forwardWebSocket(_ request: Request, to node: String, protocol chosen: String, inbound: WebSocketInboundStream,
+                          outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+        let (base, tls) = try await endpoint(of: node)
+        let query = request.uri.query.map { "?\($0)" } ?? ""
+        let url = "wss" + base.dropFirst("https".count) + request.uri.path + query
+        var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
+        configuration.additionalHeaders[.secWebSocketProtocol] = chosen
+        // TLS names no IP address (SNI); the endpoint's certificate also carries the node's name, checked instead.
+        configuration.sniHostname = node
+        try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { fromNode, toNode, _ in
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    // The client's stdin and stdin-close messages.
+                    do {
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            guard case .binary(let buffer) = message else { continue }
+                            try await toNode.write(.binary(buffer))
+                        }
+                    } catch {}
+                }
+                group.addTask {
+                    // The node's output, error and final Status.
+                    do {
+                        for try await message in fromNode.messages(maxSize: 1 << 20) {
+                            guard case .binary(let buffer) = message else { continue }
+                            try await outbound.write(.binary(buffer))
+                        }
+                    } catch {}
+                }
+                // Whichever side ends first ends the exchange.
+                await group.next()
+                group.cancelAll()
+            }
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
+import Logging
 import NIOCore
 import StowageAPI
 import StowageClient
@@ -30,36 +31,87 @@ enum PodExecSubresource {
         var stderr: Bool
     }
 
+    /// Where exec requests are carried out: this box's containers through `launcher`, other machines' through
+    /// `forwarder` (the API server); a node endpoint has only its own.
+    struct Backend: Sendable {
+        var cluster: any Cluster
+        var launcher: ContainerCommandLauncher?
+        var podsDirectory: String?
+        var forwarder: NodeForwarder?
+        var logger: Logger
+
+        init(cluster: any Cluster, launcher: ContainerCommandLauncher?, podsDirectory: String?, forwarder: NodeForwarder? = nil, logger: Logger) {
+            self.cluster = cluster
+            self.launcher = launcher
+            self.podsDirectory = podsDirectory
+            self.forwarder = forwarder
+            self.logger = logger
+        }
+
+        init(_ server: APIServerContext) {
+            self.init(cluster: server.cluster, launcher: server.containerCommand, podsDirectory: server.podsDirectory,
+                      forwarder: server.nodeForwarder, logger: server.logger)
+        }
+    }
+
+    /// Where a checked request runs: here (the program to start), or on another machine's node endpoint.
+    enum Destination: Sendable {
+        case here(Target)
+        case node(String)
+    }
+
     /// Registers the upgrade route on the WebSocket router.
-    static func addWebSocketRoute(to router: Router<APIRequestContext>, _ server: APIServerContext) {
+    static func addWebSocketRoute(to router: Router<APIRequestContext>, _ backend: Backend) {
         router.ws("/api/v1/namespaces/:namespace/pods/:name/exec", shouldUpgrade: { request, _ in
-            _ = try await target(of: request, server: server)
-            let offered = request.headers[values: .secWebSocketProtocol]
-                .flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-            guard let chosen = protocols.first(where: offered.contains) else {
+            _ = try await destination(of: request, backend: backend)
+            guard let chosen = chosenProtocol(request) else {
+                let offered = offeredProtocols(request)
                 throw APIError.badRequest("pods/exec speaks \(protocols.joined(separator: " or ")) over a WebSocket; the client offered \(offered.isEmpty ? "none" : offered.joined(separator: ", "))")
             }
             return .upgrade([.secWebSocketProtocol: chosen])
         }, onUpgrade: { inbound, outbound, context in
-            let target: Target
+            let destination: Destination
             do {
-                target = try await Self.target(of: context.request, server: server)
+                destination = try await Self.destination(of: context.request, backend: backend)
             } catch {
                 try await outbound.writeBinaryMessage(frame(3, APIStatus.json(for: error as? APIError ?? APIError(.internalError, "\(error)"))))
                 return
             }
-            try await ExecSession(target: target).run(inbound: inbound, outbound: outbound)
+            switch destination {
+            case .here(let target):
+                try await ExecSession(target: target).run(inbound: inbound, outbound: outbound)
+            case .node(let node):
+                guard let forwarder = backend.forwarder, let chosen = chosenProtocol(context.request) else { return }
+                do {
+                    try await forwarder.forwardWebSocket(context.request, to: node, protocol: chosen, inbound: inbound,
+                                                         outbound: outbound, logger: backend.logger)
+                } catch {
+                    let failure = error as? APIError ?? APIError(.serviceUnavailable, "node \(node): \(error)")
+                    try? await outbound.writeBinaryMessage(frame(3, APIStatus.json(for: failure)))
+                }
+                try? await outbound.close(.normalClosure, reason: nil)
+            }
         })
+    }
+
+    private static func offeredProtocols(_ request: Request) -> [String] {
+        request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+    }
+
+    private static func chosenProtocol(_ request: Request) -> String? {
+        let offered = offeredProtocols(request)
+        return protocols.first(where: offered.contains)
     }
 
     /// The answer to an exec request that is not a WebSocket upgrade: the request's errors, else 400.
     static func refuseWithoutUpgrade(_ request: Request, server: APIServerContext) async throws -> Response {
-        _ = try await target(of: request, server: server)
+        _ = try await destination(of: request, backend: Backend(server))
         throw APIError.badRequest("Upgrade request required: pods/exec runs over a WebSocket (\(protocols.joined(separator: " or ")))")
     }
 
-    /// Reads and checks the request: the pod, the container (the pod's first when not named), the command.
-    static func target(of request: Request, server: APIServerContext) async throws -> Target {
+    /// Reads and checks the request: the pod, the container (the pod's first when not named), the command; then
+    /// where it runs.
+    static func destination(of request: Request, backend: Backend) async throws -> Destination {
         guard let path = ResourcePath.parse(request.uri.path), let namespace = path.namespace, let name = path.name else {
             throw APIError(.notFound, "the server could not find the requested resource")
         }
@@ -70,17 +122,20 @@ enum PodExecSubresource {
         guard flag("stdin") || flag("stdout") || flag("stderr") else {
             throw APIError.badRequest("you must specify at least 1 of stdin, stdout, stderr")
         }
-        let pod = try await server.cluster.get(Pod.self, ObjectKey(namespace: namespace, name: name))
+        let pod = try await backend.cluster.get(Pod.self, ObjectKey(namespace: namespace, name: name))
         let containers = (pod.spec?.containers ?? []).compactMap(\.name) + (pod.spec?.initContainers ?? []).compactMap(\.name)
         let container = query["container"] ?? containers.first ?? ""
         guard containers.contains(container) else {
             throw APIError.badRequest("container \(container) is not valid for pod \(name)")
         }
-        guard let launcher = server.containerCommand else {
+        if let forwarder = backend.forwarder, let node = await forwarder.remoteNode(of: pod, podsDirectory: backend.podsDirectory) {
+            return .node(node)
+        }
+        guard let launcher = backend.launcher else {
             throw APIError.badRequest("pod \(name) cannot be reached: no node agent runs beside this server")
         }
-        return Target(argv: try launcher(pod, container, command), command: command,
-                      stdin: flag("stdin"), stdout: flag("stdout"), stderr: flag("stderr"))
+        return .here(Target(argv: try launcher(pod, container, command), command: command,
+                            stdin: flag("stdin"), stdout: flag("stdout"), stderr: flag("stderr")))
     }
 
     /// A binary message for `channel`.

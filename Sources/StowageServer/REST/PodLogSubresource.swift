@@ -25,7 +25,7 @@ struct PodLogSubresource {
         }
         let pod = try await cluster.get(Pod.self, key)
         let container = try containerName(of: pod, asked: query["container"])
-        if let forwarder, let node = pod.spec?.nodeName, !node.isEmpty, !isOnThisBox(pod), await forwarder.serves(node) {
+        if let forwarder, let node = await forwarder.remoteNode(of: pod, podsDirectory: podsDirectory) {
             return try await forwarder.forward(request, to: node)
         }
         let directory = try containerDirectory(of: pod, container: container)
@@ -81,12 +81,6 @@ struct PodLogSubresource {
             throw APIError.badRequest("container \(asked) is not valid for pod \(name)")
         }
         return asked
-    }
-
-    /// Whether the node agent of this box runs `pod` (its directory is here).
-    private func isOnThisBox(_ pod: Pod) -> Bool {
-        guard let podsDirectory, let uid = pod.metadata.uid, !uid.isEmpty else { return false }
-        return FileManager.default.fileExists(atPath: "\(podsDirectory)/\(uid)")
     }
 
     private func containerDirectory(of pod: Pod, container: String) throws -> String {

@@ -60,7 +60,7 @@ struct ExecCommand: AsyncParsableCommand {
         let podDirectory = "\(podsDirectory)/\(pod.metadata.uid ?? "")"
         guard FileManager.default.fileExists(atPath: podDirectory) else {
             let node = pod.spec?.nodeName.flatMap { $0.isEmpty ? nil : $0 }
-            throw CommandFailure(node.map { "pod \(name) runs on node \($0), not under \(podsDirectory): run stowage exec on that machine with its --state-dir" }
+            throw CommandFailure(node.map { "pod \(name) runs on node \($0), not under \(podsDirectory): run stowage exec on that machine with its --state-dir, or kubectl exec (the API server reaches that node)" }
                                  ?? "pod \(name) is not placed on a node yet")
         }
         guard let pid = RunningContainers.pid(podsDirectory: podsDirectory, podUID: pod.metadata.uid ?? "", container: chosen) else {

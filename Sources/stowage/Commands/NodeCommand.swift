@@ -19,7 +19,7 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var node: NodeOptions
 
     @Option(name: .customLong("endpoint-port"), help: ArgumentHelp(
-        "The port on --host-ip where this node serves its pods' logs to the API server (kubelet's 10250; TLS, clients with a certificate of the cluster CA only); 0 serves none.",
+        "The port on --host-ip where this node serves its pods' logs and exec to the API server (kubelet's 10250; TLS, clients with a certificate of the cluster CA only); 0 serves none.",
         valueName: "port"))
     var endpointPort = 10250
 
@@ -57,7 +57,9 @@ struct NodeCommand: AsyncParsableCommand {
                         throw CommandFailure("--endpoint-port: the node endpoint needs the cluster's CA (certificate-authority-data in the kubeconfig) to check the API server's certificate; or pass --endpoint-port 0")
                     }
                     let server = try NodeEndpointServer(cluster: cluster, podsDirectory: state.resolvedDirectory + "/pods",
-                                                        pkiDirectory: state.resolvedDirectory + "/pki", host: node.resolvedHostIP,
+                                                        containerCommand: state.execLauncher,
+                                                        pkiDirectory: state.resolvedDirectory + "/pki", nodeName: node.resolvedNodeName,
+                                                        host: node.resolvedHostIP,
                                                         port: endpointPort, clusterCertificateAuthorityPEM: clusterCA, logger: logger)
                     endpointServices = [try server.service()]
                     annotations = server.annotations
@@ -68,7 +70,7 @@ struct NodeCommand: AsyncParsableCommand {
                     nodeDeployment: node.resolvedNodeName), logger: logger)
                 print("stowage: node \(node.resolvedNodeName) of \(cluster.endpoint.displayName); state in \(state.resolvedDirectory)")
                 if !annotations.isEmpty {
-                    print("stowage: serving this node's pod logs to the API server at \(annotations[NodeEndpointAnnotations.url] ?? "")")
+                    print("stowage: serving this node's pod logs and exec to the API server at \(annotations[NodeEndpointAnnotations.url] ?? "")")
                 }
                 print("stowage: drivers \(node.driverNames.isEmpty ? "(none started)" : node.driverNames.joined(separator: ",")); provisioning the claims placed on this node")
                 fflush(nil)

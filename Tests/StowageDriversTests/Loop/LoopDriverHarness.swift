@@ -125,6 +125,10 @@ final class LoopDriverHarness: @unchecked Sendable {
         kill()
         for point in mounts().reversed() { try checkedSystemCall("umount2", path: point) { umount2(point, 0) } }
         for device in loopDevices() { try device.detach() }
+        // A device another process has open at that instant (a child this test process is spawning holds a copy of
+        // every descriptor until it execs) is detached when that copy closes: wait for it, as a reboot would.
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !loopDevices().isEmpty, ContinuousClock.now < deadline { usleep(10_000) }
     }
 
     /// Stops the driver, unmounts, detaches and removes the scratch directory.
