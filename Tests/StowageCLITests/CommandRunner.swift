@@ -51,18 +51,25 @@ struct CommandRunner {
 
     /// Runs `stowage <arguments> --state-dir <private dir>` and waits for it, on a thread of its own: the
     /// cooperative pool has one thread per core, and a test holding one for seconds starves every other test.
-    func run(_ arguments: [String]) async throws -> Result {
-        let process = try start(arguments)
+    /// `input`, when given, is the command's standard input (else /dev/null).
+    func run(_ arguments: [String], input: String? = nil) async throws -> Result {
+        let process = try start(arguments, pipingInput: input != nil)
+        if let input, let handle = process.standardInput {
+            try handle.write(contentsOf: Data(input.utf8))
+            try handle.close()
+        }
         return try await onOwnThread { Result(process.collect()) }
     }
 
-    /// Starts `stowage <arguments> --state-dir <private dir>` without waiting; its output and error are pipes.
-    func start(_ arguments: [String]) throws -> PipedProcess {
+    /// Starts `stowage <arguments> --state-dir <private dir>` without waiting; its output and error are pipes, and
+    /// so is its input when `pipingInput`.
+    func start(_ arguments: [String], pipingInput: Bool = false) throws -> PipedProcess {
         guard let executable = Self.executable else { throw CocoaError(.fileNoSuchFile) }
         // Before a `--` (exec's command follows it), else at the end.
         var withState = arguments
         withState.insert(contentsOf: ["--state-dir", stateDirectory], at: arguments.firstIndex(of: "--") ?? arguments.endIndex)
-        return try PipedProcess.start(executable, arguments: withState, workingDirectory: workDirectory)
+        return try PipedProcess.start(executable, arguments: withState, workingDirectory: workDirectory,
+                                      input: pipingInput ? .pipe : .null)
     }
 
     /// Mount points under the state directory (volumes a node agent published and has not yet unmounted).

@@ -125,16 +125,18 @@ struct NodeJoinTests {
         #expect(follower.isRunning, "a followed log of a running container stays open")
         follower.terminate()
         follower.waitUntilExit()
-        // exec runs in node-2's container, through the server (kubectl; stowage exec runs on the pod's own box):
-        // its hostname and volume, stderr, its exit code, stdin.
-        let local = try await cli.run(["exec", "far-writer", "--", "true"])
-        #expect(local.stderr.contains("runs on node node-2") && local.stderr.contains("kubectl exec"), "\(local.stderr)")
+        // exec runs in node-2's container, through the server: its hostname and volume, stderr, its exit code, stdin.
+        let inPod = try await cli.run(["exec", "far-writer", "--", "sh", "-c", "hostname; cat /data/who; echo to-stderr >&2"])
+        #expect(inPod.status == 0, "\(inPod.stderr)")
+        #expect(inPod.stdout == "far-writer\nfar-writer\n")
+        #expect(inPod.stderr.contains("to-stderr"))
+        #expect(try await cli.run(["exec", "far-writer", "--", "sh", "-c", "exit 4"]).status == 4)
+        let counted = try await cli.run(["exec", "far-writer", "--", "sh", "-c", "cat > /data/in2; wc -c < /data/in2"], input: "12345\n")
+        #expect(counted.stdout.trimmingCharacters(in: .whitespaces) == "6\n", "stdin reaches the command: \(counted.stderr)")
         if ServerProcess.kubectlPath != nil {
-            let inPod = try await server.kubectl(["exec", "far-writer", "--", "sh", "-c", "hostname; cat /data/who; echo to-stderr >&2"])
-            #expect(inPod.status == 0, "\(inPod.stderr)")
-            #expect(inPod.stdout == "far-writer\nfar-writer\n")
-            #expect(inPod.stderr.contains("to-stderr"))
-            #expect(try await server.kubectl(["exec", "far-writer", "--", "sh", "-c", "exit 4"]).status == 4)
+            let viaKubectl = try await server.kubectl(["exec", "far-writer", "--", "sh", "-c", "hostname; exit 5"])
+            #expect(viaKubectl.stdout == "far-writer\n", "\(viaKubectl.stderr)")
+            #expect(viaKubectl.status == 5)
         }
         if ServerProcess.kubectlPath != nil {
             let piped = try await server.kubectl(["exec", "-i", "far-writer", "--", "sh", "-c", "cat > /data/in; cat /data/in"], stdin: "over two hops\n")

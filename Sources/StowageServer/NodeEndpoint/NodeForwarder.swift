@@ -102,29 +102,26 @@ public struct NodeForwarder: Sendable {
         // TLS names no IP address (SNI); the endpoint's certificate also carries the node's name, checked instead.
         configuration.sniHostname = node
         try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { fromNode, toNode, _ in
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    // The client's stdin and stdin-close messages.
-                    do {
-                        for try await message in inbound.messages(maxSize: 1 << 20) {
-                            guard case .binary(let buffer) = message else { continue }
-                            try await toNode.write(.binary(buffer))
-                        }
-                    } catch {}
-                }
-                group.addTask {
-                    // The node's output, error and final Status.
-                    do {
-                        for try await message in fromNode.messages(maxSize: 1 << 20) {
-                            guard case .binary(let buffer) = message else { continue }
-                            try await outbound.write(.binary(buffer))
-                        }
-                    } catch {}
-                }
-                // Whichever side ends first ends the exchange.
-                await group.next()
-                group.cancelAll()
+            // The client's stdin and stdin-close messages; when the client goes away, the node is told (and stops
+            // the command). Unstructured: iterating a WebSocket's messages does not end on cancellation, and the
+            // exchange must not wait for a client that keeps its end open after the Status.
+            let upstream = Task {
+                do {
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard case .binary(let buffer) = message else { continue }
+                        try await toNode.write(.binary(buffer))
+                    }
+                } catch {}
+                try? await toNode.close(.normalClosure, reason: nil)
             }
+            defer { upstream.cancel() }
+            // The node's output, error and final Status; its end ends the exchange.
+            do {
+                for try await message in fromNode.messages(maxSize: 1 << 20) {
+                    guard case .binary(let buffer) = message else { continue }
+                    try await outbound.write(.binary(buffer))
+                }
+            } catch {}
         }
     }
 }

@@ -17,6 +17,18 @@ struct ConnectionOptions: ParsableArguments {
 
     @OptionGroup var state: StateOptions
 
+    /// The server's HTTPS address with credentials: the endpoint these options name when it is HTTPS, else the one
+    /// the state directory's kubeconfig names (the server writes it there).
+    func httpsEndpoint() throws -> HTTPClusterEndpoint {
+        let named = try endpoint()
+        if case .https = named.address { return named }
+        let file = kubeconfig ?? state.resolvedDirectory + "/kubeconfig"
+        guard FileManager.default.fileExists(atPath: file) else {
+            throw ClusterConnectionError("the server's HTTPS address is needed and \(file) does not exist: give --kubeconfig FILE")
+        }
+        return try Kubeconfig.endpoint(path: file)
+    }
+
     /// The endpoint these options name, with credentials for HTTPS.
     func endpoint() throws -> HTTPClusterEndpoint {
         let environment = ProcessInfo.processInfo.environment["STOWAGE_SERVER"].flatMap { $0.isEmpty ? nil : $0 }
