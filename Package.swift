@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "StowageServer",
             dependencies: [
-                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient",
+                "StowageJSON", "StowageAPI", "StowageStore", "StowageClient", "StowageLinux",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

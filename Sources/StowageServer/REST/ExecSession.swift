@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import HummingbirdWebSocket
 import NIOCore
 import StowageAPI
@@ -12,27 +13,18 @@ struct ExecSession: Sendable {
     let target: PodExecSubresource.Target
 
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: target.argv[0])
-        process.arguments = Array(target.argv.dropFirst())
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = target.stdin ? input : FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = errors
-        let exited = AsyncStream<Int32>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        process.terminationHandler = { exited.continuation.yield($0.terminationStatus) }
+        let process: PipedProcess
         do {
-            try process.run()
+            process = try PipedProcess.start(target.argv[0], arguments: Array(target.argv.dropFirst()),
+                                             input: target.stdin ? .pipe : .null)
         } catch {
             try await outbound.writeBinaryMessage(PodExecSubresource.frame(3, APIStatus.json(for: APIError(
                 .internalError, "cannot start \(target.argv[0]): \(error)"))))
             return
         }
-        // Our copies of the child's ends, so its output ends when it (and what it started) exits.
-        try? output.fileHandleForWriting.close()
-        try? errors.fileHandleForWriting.close()
-        try? input.fileHandleForReading.close()
-        let stdinWriter = input.fileHandleForWriting, stdoutReader = output.fileHandleForReading, stderrReader = errors.fileHandleForReading
+        // Only the child holds its ends of the pipes, so its output ends when it (and what it started) exits.
+        let stdoutReader = process.standardOutput!, stderrReader = process.standardError!
+        let stdinWriter = process.standardInput ?? FileHandle.nullDevice
         let stdinState = StdinState(open: target.stdin)
         let target = self.target
 
@@ -57,8 +49,7 @@ struct ExecSession: Sendable {
                 async let out: Void = Self.copy(stdoutReader, to: 1, outbound, send: target.stdout)
                 async let err: Void = Self.copy(stderrReader, to: 2, outbound, send: target.stderr)
                 _ = await (out, err)
-                for await code in exited.stream { return code }
-                return nil
+                return await process.child.wait()
             }
             let first = await group.next() ?? nil
             group.cancelAll()
@@ -66,7 +57,7 @@ struct ExecSession: Sendable {
         }
         stdinState.close(stdinWriter)
         guard let status else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }  // the client went away while it ran
+            process.child.signal(SIGKILL)  // the client went away while it ran
             return
         }
         try? await outbound.writeBinaryMessage(PodExecSubresource.frame(3, Self.statusJSON(exitCode: status, command: target.command)))
