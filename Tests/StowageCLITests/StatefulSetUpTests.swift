@@ -102,6 +102,7 @@ struct StatefulSetUpTests {
         #expect(seen.contains("StatefulSet web: web-1 keeps its claim www-web-1"), "the persistence proof is printed first")
         #expect(seen.contains("\u{1B}[J"), "the view is redrawn in place: \(seen.debugDescription.suffix(2000))")
         #expect(!seen.contains("pod/web-2 modified"), "no line-per-change output on a terminal")
+        #expect(!seen.contains(" info stowage.controllers"), "no info log lines inside the view: \(seen.suffix(2000))")
 
         #expect(try await cli.run(["delete", "statefulset", "web"]).status == 0)
         let podsGone = try await cli.run(["wait", "pod/web-0", "pod/web-1", "pod/web-2", "--for=delete", "--timeout=60s"])

@@ -68,9 +68,15 @@ struct UpCommand: AsyncParsableCommand {
                                            containerCommand: state.execLauncher)
             let runtime = try APIServerRuntime(options: options, cluster: cluster, logger: logger)
             try FileManager.default.createDirectory(atPath: state.pluginsDirectory, withIntermediateDirectories: true)
+            // On a terminal the sets' pods and claims are one live view; elsewhere every change is a line. Info logs
+            // written into the view would shift its redraw, so the live view keeps only warnings.
+            let live = UpProgressView.isTerminal && !sets.isEmpty
+            var controllerLogger = Logger(label: "stowage.controllers")
+            if live { controllerLogger.logLevel = .warning }
             let controllers = ControllerService(manager: ControllerManager(
                 cluster: cluster, options: ControllerManagerOptions(pluginsDirectory: state.pluginsDirectory,
-                                                                  stagingDirectory: state.resolvedDirectory + "/staging")))
+                                                                  stagingDirectory: state.resolvedDirectory + "/staging"),
+                logger: controllerLogger))
             let nodeServices = try node.services(cluster: cluster, state: state, logger: logger)
             let services = ServiceGroup(configuration: .init(services: (try runtime.services() + nodeServices + [controllers, HeapTrimmer()]).map { .init(service: $0) },
                                                              gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -86,8 +92,6 @@ struct UpCommand: AsyncParsableCommand {
                 print("watching for changes (Ctrl-C to stop)")
                 // Progress must reach a pipe or a log file as it happens, not when a buffer fills.
                 fflush(nil)
-                // On a terminal the sets' pods and claims are one live view; elsewhere every change is a line.
-                let live = UpProgressView.isTerminal && !sets.isEmpty
                 if live {
                     let view = UpProgressView(cluster: cluster, sets: sets.map {
                         ObjectKey(namespace: $0.metadata.namespace ?? "default", name: $0.metadata.name ?? "")
