@@ -3,7 +3,8 @@ import Synchronization
 
 /// The free volumes, kept sorted so that choosing one for a claim costs O(log n) in the usual case and binding a
 /// backlog of n claims costs O(n log n), not O(n²): grouped by class, volumeMode and access-mode set; within a
-/// group, ordered by capacity then name. A volume is *free* when it has no `claimRef`, is `Available` and is not
+/// group, ordered by capacity then name, largest first — claims take the smallest volume that fits, so taking it
+/// out of the array moves the few entries after it, not all the larger ones. A volume is *free* when it has no `claimRef`, is `Available` and is not
 /// being deleted.
 ///
 /// A volume handed to a claim by ``reserve(for:on:)`` stays out of the free set until the informer shows its
@@ -66,10 +67,11 @@ final class VolumeIndex: Sendable {
             for group in groups {
                 guard let entries = state.groups[group] else { continue }
                 if let best, best.modes < group.accessModes.count { continue }
-                var position = Self.firstIndex(in: entries, notBelow: request)
-                while position < entries.count {
+                // Smallest fitting first: the entries that fit come before `endOfFitting`, the smallest just before it.
+                var position = Self.endOfFitting(in: entries, request: request) - 1
+                while position >= 0 {
                     let entry = entries[position]
-                    position += 1
+                    position -= 1
                     if let best, best.modes == group.accessModes.count, !(entry < best.entry) { break }
                     guard let volume = state.volumes[entry.name] else { continue }
                     if !VolumeMatching.selector(of: claim, matches: volume) { continue }
@@ -125,20 +127,22 @@ final class VolumeIndex: Sendable {
         }
     }
 
+    /// Where `entry` is or would go in `entries` (sorted largest first): the first position not above it.
     private static func firstIndex(in entries: [Entry], notBelow entry: Entry) -> Int {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle] < entry { low = middle + 1 } else { high = middle }
+            if entry < entries[middle] { low = middle + 1 } else { high = middle }
         }
         return low
     }
 
-    private static func firstIndex(in entries: [Entry], notBelow capacity: Quantity) -> Int {
+    /// The end of the entries (sorted largest first) with at least `capacity`: the first one below it.
+    private static func endOfFitting(in entries: [Entry], request capacity: Quantity) -> Int {
         var low = 0, high = entries.count
         while low < high {
             let middle = (low + high) / 2
-            if entries[middle].capacity < capacity { low = middle + 1 } else { high = middle }
+            if entries[middle].capacity < capacity { high = middle } else { low = middle + 1 }
         }
         return low
     }

@@ -12,15 +12,19 @@ public struct ControllerManagerOptions: Sendable {
     /// Where this node stages volumes (`<state-dir>/staging/<driver>/<volume handle>`), for online filesystem
     /// expansion; nil leaves node expansion to the node agent.
     public var stagingDirectory: String?
-    /// Concurrent reconciles per controller.
+    /// Concurrent reconciles per controller (the binder's are ``binderWorkers``).
     public var workers: Int
+    /// Concurrent binds. A bind spends most of its time waiting for its group commit, so many in flight make large
+    /// batches (one fsync each): 128 bound a 10,000-pair backlog in 2.35 s where 16 took 2.7–2.9 s.
+    public var binderWorkers: Int
     /// The node this manager provisions and deletes volumes for alone (external-provisioner's node deployment, run
     /// by `stowage node`): claims selected to it, volumes whose nodeAffinity is its. Nil: every claim and volume
     /// its drivers can serve, except those of other nodes.
     public var nodeDeployment: String?
 
     public init(selection: ControllerSelection = .all, pluginsDirectory: String, stagingDirectory: String? = nil, workers: Int = 16,
-                nodeDeployment: String? = nil) {
+                binderWorkers: Int = 128, nodeDeployment: String? = nil) {
+        self.binderWorkers = binderWorkers
         self.nodeDeployment = nodeDeployment
         self.selection = selection
         self.pluginsDirectory = pluginsDirectory
@@ -60,7 +64,7 @@ public final class ControllerManager: Sendable {
         if selection.isEnabled("binder") {
             let binder = Binder(cluster: cluster, informers: informers, events: recorder("persistentvolume-controller"),
                                 handOver: handOver, logger: logger)
-            let loop = ReconcileLoop(binder, workers: workers, logger: logger)
+            let loop = ReconcileLoop(binder, workers: options.binderWorkers, logger: logger)
             binder.register(with: loop)
             loops.append { await loop.run() }
         }

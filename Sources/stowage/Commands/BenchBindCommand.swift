@@ -15,7 +15,7 @@ struct BenchBindCommand: AsyncParsableCommand {
         abstract: "Time to bind a backlog of PV/PVC pairs once the binder starts (real store, in process).")
 
     @Option(help: "Pairs in the backlog (repeatable).") var pairs: [Int] = [1_000, 10_000]
-    @Option(help: "Binder workers.") var workers = 16
+    @Option(help: "Binder workers (stowage serve's default).") var workers = ControllerManagerOptions(pluginsDirectory: "").binderWorkers
 
     func run() async throws {
         for count in pairs {
@@ -31,7 +31,7 @@ struct BenchBindCommand: AsyncParsableCommand {
             // The volumes become Available first (no claims exist yet, so nothing binds), as in the Kubernetes
             // measurement; then the claims are created with the binder stopped.
             let options = ControllerManagerOptions(selection: try ControllerSelection(parsing: "binder"),
-                                                   pluginsDirectory: directory + "/plugins", workers: workers)
+                                                   pluginsDirectory: directory + "/plugins", binderWorkers: workers)
             let warmup = Task { await ControllerManager(cluster: cluster, options: options).run() }
             try await waitUntil(cluster, count) { (try await cluster.listAll(PersistentVolume.self)).filter { $0.status?.phase == "Available" }.count }
             warmup.cancel()
