@@ -15,7 +15,7 @@ struct BenchBindCommand: AsyncParsableCommand {
         abstract: "Time to bind a backlog of PV/PVC pairs once the binder starts (real store, in process).")
 
     @Option(help: "Pairs in the backlog (repeatable).") var pairs: [Int] = [1_000, 10_000]
-    @Option(help: "Binder workers (stowage serve's default).") var workers = ControllerManagerOptions(pluginsDirectory: "").binderWorkers
+    @Option(help: "Binder workers (default: stowage serve's).") var workers = ControllerManagerOptions(pluginsDirectory: "").binderWorkers
 
     func run() async throws {
         for count in pairs {
