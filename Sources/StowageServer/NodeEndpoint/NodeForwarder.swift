@@ -10,18 +10,8 @@ import NIOSSL
 import StowageAPI
 import StowageClient
 
-/// The annotations a node agent that serves its pods' logs (a node endpoint, as kubelet's port 10250) puts on its
-/// Node, and the API server reads to reach it.
-public enum NodeEndpointAnnotations {
-    /// `https://IP:PORT` of the node endpoint.
-    public static let url = "node.stowage.dev/endpoint"
-    /// The PEM certificate of the CA that signed the endpoint's serving certificate (the node's own): the API
-    /// server trusts exactly this CA for this node. Written by the node agent with its credentials to the API.
-    public static let certificateAuthority = "node.stowage.dev/endpoint-ca"
-}
-
-/// Sends the API server's `pods/log` requests for pods on other machines to their node's endpoint, and streams
-/// the answer back: the server authenticates with its client certificate (signed by the cluster CA, which the node
+/// Sends the API server's `pods/log` and `pods/exec` requests for pods on other machines to their node's endpoint,
+/// and carries the answer back: the server authenticates with its client certificate (signed by the cluster CA, which the node
 /// requires) and accepts only the serving certificate the Node's annotation names.
 public struct NodeForwarder: Sendable {
     let cluster: any Cluster
