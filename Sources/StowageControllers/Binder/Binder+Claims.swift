@@ -47,6 +47,7 @@ extension Binder {
                 index.unreserve(volume.metadata.name ?? "")
                 throw error
             }
+            unpark(claim, passingOn: false)
             return .done
         }
         park(claim)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import StowageAPI
 import StowageClient
@@ -26,8 +27,10 @@ public final class Binder: Reconciler {
     let informers: SharedInformers
     let events: EventRecorder
     let index = VolumeIndex()
-    /// Unbound claims that found nothing, by class, so a volume becoming free wakes only those that might want it.
-    private let waiting = Mutex<[String: Set<ObjectKey>]>([:])
+    /// Unbound claims that found nothing, by class, so a volume becoming free wakes one that might want it.
+    private let waiting = Mutex<[String: WaitingClaims]>([:])
+    /// Where woken claims are queued (set by ``register(with:)``; weak: the loop holds the binder).
+    private let wakeTarget = WeakLoop()
     /// The revision of this binder's last write of each object, until the informer has caught up with it
     /// (controller-runtime's "expectations"): reconciling an object from a cache older than our own write would
     /// only redo the write and lose a conflict.
@@ -48,6 +51,7 @@ public final class Binder: Reconciler {
 
     /// Connects the informers to `loop` (call before the informers run).
     public func register(with loop: ReconcileLoop<Binder>) {
+        wakeTarget.loop = loop
         informers.volumes.addHandler { [index] event in
             switch event {
             case .deleted(let volume):
@@ -66,7 +70,7 @@ public final class Binder: Reconciler {
             let claim = event.object
             loop.enqueue(.claim(claim.key))
             if case .deleted = event {
-                self.waiting.withLock { waiting in for key in waiting.keys { waiting[key]?.remove(claim.key) } }
+                self.unpark(claim, passingOn: true)
                 self.expectations.withLock { _ = $0.removeValue(forKey: .claim(claim.key)) }
                 for volume in self.informers.volumes.byIndex(SharedInformers.volumesByClaim, claim.indexKey) {
                     loop.enqueue(.volume(volume.metadata.name ?? ""))
@@ -97,6 +101,7 @@ public final class Binder: Reconciler {
             if (claim.spec?.volumeName ?? "").isEmpty {
                 return try await syncUnboundClaim(claim)
             }
+            unpark(claim, passingOn: true)  // bound elsewhere (by the user, say) while waiting: a wake-up it holds goes on
             return try await syncBoundClaim(claim)
         case .volume(let name):
             guard let volume = informers.volumes.get(ObjectKey(name: name)) else { return .done }
@@ -128,13 +133,39 @@ public final class Binder: Reconciler {
         }
     }
 
-    /// Remembers that `claim` found no volume, so a volume of its class becoming free looks again.
+    /// Remembers that `claim` found no volume, so a volume of its class becoming free looks again; when `claim` had
+    /// been woken for such a volume, wakes the next waiting claim instead (see ``WaitingClaims``).
     func park(_ claim: PersistentVolumeClaim) {
-        waiting.withLock { _ = $0[claim.spec?.storageClassName ?? "", default: []].insert(claim.key) }
+        let storageClass = claim.spec?.storageClassName ?? ""
+        let next = waiting.withLock { $0[storageClass, default: WaitingClaims()].park(claim.key) }
+        if let next { wakeTarget.loop?.enqueue(.claim(next)) }
+    }
+
+    /// `claim` is bound or deleted: it no longer waits. A wake-up it held goes to the next claim when `passingOn`
+    /// (it was deleted, or bound to a volume other than the freed one).
+    func unpark(_ claim: PersistentVolumeClaim, passingOn: Bool) {
+        let storageClass = claim.spec?.storageClassName ?? ""
+        let next = waiting.withLock { waiting -> ObjectKey? in
+            guard waiting[storageClass] != nil else { return nil }
+            let next = waiting[storageClass]?.remove(claim.key, passingOn: passingOn)
+            if waiting[storageClass]?.isEmpty == true { waiting[storageClass] = nil }
+            return next
+        }
+        if let next { wakeTarget.loop?.enqueue(.claim(next)) }
     }
 
     private func wake(storageClass: String, _ loop: ReconcileLoop<Binder>) {
-        let keys = waiting.withLock { $0.removeValue(forKey: storageClass) ?? [] }
-        for key in keys { loop.enqueue(.claim(key)) }
+        let next = waiting.withLock { $0[storageClass]?.wakeOne() }
+        if let next { loop.enqueue(.claim(next)) }
+    }
+}
+
+/// A loop held weakly, so the binder can queue the claims it wakes without keeping its loop alive.
+final class WeakLoop: @unchecked Sendable {
+    private let lock = NSLock()
+    private weak var stored: ReconcileLoop<Binder>?
+    var loop: ReconcileLoop<Binder>? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

@@ -15,10 +15,9 @@ public struct ControllerManagerOptions: Sendable {
     /// Concurrent reconciles per controller (the binder's are ``binderWorkers``).
     public var workers: Int
     /// Concurrent binds. A bind spends most of its time waiting for its group commit, so more in flight make larger
-    /// batches (one fsync each): 128 bound a 10,000-pair backlog in 2.35–2.6 s where 16 took 2.7–2.9 s. Not the
-    /// default yet: while claims outnumber volumes, every volume that becomes free wakes every waiting claim of its
-    /// class, and 128 workers turn that into many more fruitless reconciles and event writes (the server of
-    /// `bench api` grew from 250 to 609 MiB).
+    /// batches (one fsync each): 128 bind a 10,000-pair backlog in 2.35–2.6 s where 16 took 2.6–2.9 s. (Safe since a
+    /// freed volume wakes one waiting claim, not all of them: with every claim woken, 128 workers made the server of
+    /// `bench api` grow to 609 MiB with fruitless reconciles.)
     public var binderWorkers: Int
     /// The node this manager provisions and deletes volumes for alone (external-provisioner's node deployment, run
     /// by `stowage node`): claims selected to it, volumes whose nodeAffinity is its. Nil: every claim and volume
@@ -26,7 +25,7 @@ public struct ControllerManagerOptions: Sendable {
     public var nodeDeployment: String?
 
     public init(selection: ControllerSelection = .all, pluginsDirectory: String, stagingDirectory: String? = nil, workers: Int = 16,
-                binderWorkers: Int = 16, nodeDeployment: String? = nil) {
+                binderWorkers: Int = 128, nodeDeployment: String? = nil) {
         self.binderWorkers = binderWorkers
         self.nodeDeployment = nodeDeployment
         self.selection = selection
