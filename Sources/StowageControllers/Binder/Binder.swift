@@ -28,7 +28,7 @@ public final class Binder: Reconciler {
     let events: EventRecorder
     let index = VolumeIndex()
     /// Unbound claims that found nothing, by class, so a volume becoming free wakes one that might want it.
-    private let waiting = Mutex<[String: WaitingClaims]>([:])
+    private let waiting = Mutex(WaitingByClass())
     /// Where woken claims are queued (set by ``register(with:)``; weak: the loop holds the binder).
     private let wakeTarget = WeakLoop()
     /// The revision of this binder's last write of each object, until the informer has caught up with it
@@ -134,28 +134,35 @@ public final class Binder: Reconciler {
     }
 
     /// Remembers that `claim` found no volume, so a volume of its class becoming free looks again; when `claim` had
-    /// been woken for such a volume, wakes the next waiting claim instead (see ``WaitingClaims``).
+    /// been woken for such a volume, wakes the next waiting claim instead (see ``WaitingClaims``). A claim whose
+    /// class changed (the default class given to it later) moves to its new class, handing on what it held.
     func park(_ claim: PersistentVolumeClaim) {
         let storageClass = claim.spec?.storageClassName ?? ""
-        let next = waiting.withLock { $0[storageClass, default: WaitingClaims()].park(claim.key) }
-        if let next { wakeTarget.loop?.enqueue(.claim(next)) }
+        let woken = waiting.withLock { waiting -> [ObjectKey] in
+            var woken: [ObjectKey] = []
+            if let previous = waiting.classOf[claim.key], previous != storageClass,
+               let next = waiting.remove(claim.key, from: previous, passingOn: true) {
+                woken.append(next)
+            }
+            waiting.classOf[claim.key] = storageClass
+            if let next = waiting.byClass[storageClass, default: WaitingClaims()].park(claim.key) { woken.append(next) }
+            return woken
+        }
+        for key in woken { wakeTarget.loop?.enqueue(.claim(key)) }
     }
 
     /// `claim` is bound or deleted: it no longer waits. A wake-up it held goes to the next claim when `passingOn`
     /// (it was deleted, or bound to a volume other than the freed one).
     func unpark(_ claim: PersistentVolumeClaim, passingOn: Bool) {
-        let storageClass = claim.spec?.storageClassName ?? ""
         let next = waiting.withLock { waiting -> ObjectKey? in
-            guard waiting[storageClass] != nil else { return nil }
-            let next = waiting[storageClass]?.remove(claim.key, passingOn: passingOn)
-            if waiting[storageClass]?.isEmpty == true { waiting[storageClass] = nil }
-            return next
+            guard let storageClass = waiting.classOf.removeValue(forKey: claim.key) else { return nil }
+            return waiting.remove(claim.key, from: storageClass, passingOn: passingOn)
         }
         if let next { wakeTarget.loop?.enqueue(.claim(next)) }
     }
 
     private func wake(storageClass: String, _ loop: ReconcileLoop<Binder>) {
-        let next = waiting.withLock { $0[storageClass]?.wakeOne() }
+        let next = waiting.withLock { $0.byClass[storageClass]?.wakeOne() }
         if let next { loop.enqueue(.claim(next)) }
     }
 }
@@ -167,5 +174,18 @@ final class WeakLoop: @unchecked Sendable {
     var loop: ReconcileLoop<Binder>? {
         get { lock.withLock { stored } }
         set { lock.withLock { stored = newValue } }
+    }
+}
+
+/// The binder's waiting claims: by class, and each claim's class when it started waiting.
+struct WaitingByClass {
+    var byClass: [String: WaitingClaims] = [:]
+    var classOf: [ObjectKey: String] = [:]
+
+    /// Takes `claim` out of `storageClass`'s waiting claims (dropping the class's entry when nothing is left).
+    mutating func remove(_ claim: ObjectKey, from storageClass: String, passingOn: Bool) -> ObjectKey? {
+        let next = byClass[storageClass]?.remove(claim, passingOn: passingOn)
+        if byClass[storageClass]?.isEmpty == true { byClass[storageClass] = nil }
+        return next
     }
 }
