@@ -48,7 +48,7 @@ struct NodeCrashTests {
         try await cluster.shutdown()
 
         kill(first.process.processIdentifier, SIGKILL)
-        try await onOwnThread { first.process.waitUntilExit() }
+        _ = try await onOwnThread { first.process.waitUntilExit() }
         let second = try await onOwnThread { try ServerProcess(runner: cli, extraArguments: arguments) }
         defer { second.stop() }
         let restarted = try HTTPCluster(endpoint: .stateDirectory(cli.stateDirectory))

@@ -38,7 +38,6 @@ struct NodeJoinTests {
 
     /// `stowage node` with its own state directory, in `network`, against the server at `url`.
     static func startNode(_ runner: CommandRunner, in network: NetworkNamespace, url: String, kubeconfig: String, logPath: String) throws -> PipedProcess {
-        FileManager.default.createFile(atPath: logPath, contents: nil)
         return try PipedProcess.start("/usr/bin/nsenter", arguments: [
             "--net=/run/netns/\(network.name)", try #require(CommandRunner.executable),
             "node", "--server", url, "--kubeconfig", kubeconfig, "--node-name", "node-2", "--drivers", "loop",

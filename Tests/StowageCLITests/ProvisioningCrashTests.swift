@@ -44,7 +44,7 @@ struct ProvisioningCrashTests {
             try await Task.sleep(for: .milliseconds(2))
         }
         kill(first.process.processIdentifier, SIGKILL)
-        try await onOwnThread { first.process.waitUntilExit() }
+        _ = try await onOwnThread { first.process.waitUntilExit() }
         #expect(seenBeforeKill < Self.claims, "the kill landed mid-burst (\(seenBeforeKill) PVs seen just before it)")
         try await cluster.shutdown()
         let server = try await onOwnThread { try ServerProcess(runner: runner) }

@@ -40,29 +40,8 @@ public final class HTTPCluster: Cluster {
             authorization = nil
         case .https(let host, let port):
             baseURL = "https://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-            var tls = TLSConfiguration.makeClientConfiguration()
-            tls.minimumTLSVersion = .tlsv12
-            if let pem = endpoint.certificateAuthorityPEM {
-                do {
-                    tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))
-                } catch {
-                    throw ClusterConnectionError("the certificate authority is not valid PEM: \(error)")
-                }
-            }
-            switch endpoint.credentials {
-            case .none:
-                authorization = nil
-            case .bearerToken(let token):
-                authorization = "Bearer \(token)"
-            case .clientCertificate(let certificatePEM, let keyPEM):
-                authorization = nil
-                do {
-                    tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { .certificate($0) }
-                    tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
-                } catch {
-                    throw ClusterConnectionError("the client certificate or key is not valid PEM: \(error)")
-                }
-            }
+            let tls = try endpoint.tlsConfiguration()
+            authorization = endpoint.authorizationHeader
             configuration.tlsConfiguration = tls
         }
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

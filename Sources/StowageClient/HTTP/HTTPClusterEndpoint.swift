@@ -1,4 +1,5 @@
 import Foundation
+import NIOSSL
 
 /// Where an `HTTPCluster` connects and how it proves who it is.
 public struct HTTPClusterEndpoint: Sendable, Equatable {
@@ -52,6 +53,36 @@ public struct HTTPClusterEndpoint: Sendable, Equatable {
         }
         let bareHost = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         return HTTPClusterEndpoint(address: .https(host: bareHost, port: url.port ?? 443))
+    }
+
+    /// The TLS configuration that reaches an HTTPS endpoint: TLS 1.2 or newer, the endpoint's CA trusted (else the
+    /// system's), its client certificate presented when that is its credential.
+    /// - Throws: ``ClusterConnectionError`` when the CA, certificate or key is not valid PEM.
+    public func tlsConfiguration() throws -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv12
+        if let pem = certificateAuthorityPEM {
+            do {
+                tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))
+            } catch {
+                throw ClusterConnectionError("the certificate authority is not valid PEM: \(error)")
+            }
+        }
+        if case .clientCertificate(let certificatePEM, let keyPEM) = credentials {
+            do {
+                tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { .certificate($0) }
+                tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
+            } catch {
+                throw ClusterConnectionError("the client certificate or key is not valid PEM: \(error)")
+            }
+        }
+        return tls
+    }
+
+    /// The `Authorization` header the credentials call for (a bearer token), or nil.
+    public var authorizationHeader: String? {
+        if case .bearerToken(let token) = credentials { return "Bearer \(token)" }
+        return nil
     }
 
     /// How the endpoint reads in messages.

@@ -11,8 +11,8 @@ import StowageAPI
 import StowageClient
 
 /// Sends the API server's `pods/log` and `pods/exec` requests for pods on other machines to their node's endpoint,
-/// and carries the answer back: the server authenticates with its client certificate (signed by the cluster CA, which the node
-/// requires) and accepts only the serving certificate the Node's annotation names.
+/// and carries the answer back: the server authenticates with its client certificate (signed by the cluster CA,
+/// which the node requires) and accepts only the serving certificate the Node's annotation names.
 public struct NodeForwarder: Sendable {
     let cluster: any Cluster
     let clientCertificatePEM: String
@@ -24,41 +24,36 @@ public struct NodeForwarder: Sendable {
         self.clientKeyPEM = clientKeyPEM
     }
 
-    /// The node to forward `pod`'s requests to: its node, when the pod is not on this box (no directory of its own
-    /// under `podsDirectory`) and the node publishes an endpoint; else nil.
-    func remoteNode(of pod: Pod, podsDirectory: String?) async -> String? {
+    /// Where to forward `pod`'s requests: its node's endpoint, when the pod is not on this box (no directory of its
+    /// own under `podsDirectory`) and the node publishes one; else nil.
+    func remoteNode(of pod: Pod, podsDirectory: String?) async -> NodeEndpoint? {
         guard let node = pod.spec?.nodeName, !node.isEmpty else { return nil }
         if let podsDirectory, let uid = pod.metadata.uid, !uid.isEmpty,
            FileManager.default.fileExists(atPath: "\(podsDirectory)/\(uid)") { return nil }
         guard let annotations = try? await cluster.getIfPresent(Node.self, ObjectKey(name: node))?.metadata.annotations,
-              annotations[NodeEndpointAnnotations.url] != nil, annotations[NodeEndpointAnnotations.certificateAuthority] != nil
+              let url = annotations[NodeEndpointAnnotations.url],
+              let certificateAuthorityPEM = annotations[NodeEndpointAnnotations.certificateAuthority]
         else { return nil }
-        return node
+        return NodeEndpoint(node: node, url: url, certificateAuthorityPEM: certificateAuthorityPEM)
     }
 
-    /// `node`'s endpoint URL and the TLS configuration that reaches it (its CA trusted, this server's certificate
-    /// presented).
-    private func endpoint(of node: String) async throws -> (url: String, tls: TLSConfiguration) {
-        let annotations = try await cluster.get(Node.self, ObjectKey(name: node)).metadata.annotations ?? [:]
-        guard let base = annotations[NodeEndpointAnnotations.url], let caPEM = annotations[NodeEndpointAnnotations.certificateAuthority] else {
-            throw APIError(.serviceUnavailable, "node \(node) cannot be reached: its node agent publishes no endpoint")
-        }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.minimumTLSVersion = .tlsv12
+    /// The TLS configuration that reaches `endpoint`: its CA trusted, this server's certificate presented.
+    private func tlsConfiguration(for endpoint: NodeEndpoint) throws -> TLSConfiguration {
         do {
-            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(caPEM.utf8)))
-            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(clientCertificatePEM.utf8)).map { .certificate($0) }
-            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(clientKeyPEM.utf8), format: .pem))
+            var client = try HTTPClusterEndpoint.parse(endpoint.url)
+            client.certificateAuthorityPEM = endpoint.certificateAuthorityPEM
+            client.credentials = .clientCertificate(certificatePEM: clientCertificatePEM, keyPEM: clientKeyPEM)
+            return try client.tlsConfiguration()
         } catch {
-            throw APIError(.serviceUnavailable, "node \(node): its endpoint certificate authority (annotation \(NodeEndpointAnnotations.certificateAuthority)) cannot be read: \(error)")
+            throw APIError(.serviceUnavailable, "node \(endpoint.node): its endpoint (annotations \(NodeEndpointAnnotations.url), \(NodeEndpointAnnotations.certificateAuthority)) cannot be used: \(error)")
         }
-        return (base, tls)
     }
 
     /// Forwards `request` (its path and query) to `node`'s endpoint; the node's status, content type and body are the
     /// answer. A node that cannot be reached is a `ServiceUnavailable` error naming it.
-    func forward(_ request: Request, to node: String) async throws -> Response {
-        let (base, tls) = try await endpoint(of: node)
+    func forward(_ request: Request, to endpoint: NodeEndpoint) async throws -> Response {
+        let tls = try tlsConfiguration(for: endpoint)
+        let (node, base) = (endpoint.node, endpoint.url)
         let query = request.uri.query.map { "?\($0)" } ?? ""
         var outgoing = HTTPClientRequest(url: base + request.uri.path + query)
         outgoing.method = .GET
@@ -82,9 +77,10 @@ public struct NodeForwarder: Sendable {
     /// Carries a `pods/exec` WebSocket to `node`'s endpoint: every message from the client goes to the node and
     /// every message from the node to the client, until the node's side ends (after its final Status) or the
     /// client goes away.
-    func forwardWebSocket(_ request: Request, to node: String, protocol chosen: String, inbound: WebSocketInboundStream,
+    func forwardWebSocket(_ request: Request, to endpoint: NodeEndpoint, protocol chosen: String, inbound: WebSocketInboundStream,
                           outbound: WebSocketOutboundWriter, logger: Logger) async throws {
-        let (base, tls) = try await endpoint(of: node)
+        let tls = try tlsConfiguration(for: endpoint)
+        let (node, base) = (endpoint.node, endpoint.url)
         let query = request.uri.query.map { "?\($0)" } ?? ""
         let url = "wss" + base.dropFirst("https".count) + request.uri.path + query
         var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
@@ -114,4 +110,12 @@ public struct NodeForwarder: Sendable {
             } catch {}
         }
     }
+}
+
+/// A node's endpoint as its Node publishes it (``NodeEndpointAnnotations``).
+struct NodeEndpoint: Sendable {
+    let node: String
+    /// `https://IP:PORT`.
+    let url: String
+    let certificateAuthorityPEM: String
 }

@@ -57,7 +57,7 @@ enum PodExecSubresource {
     /// Where a checked request runs: here (the program to start), or on another machine's node endpoint.
     enum Destination: Sendable {
         case here(Target)
-        case node(String)
+        case node(NodeEndpoint)
     }
 
     /// Registers the upgrade route on the WebSocket router.
@@ -80,13 +80,13 @@ enum PodExecSubresource {
             switch destination {
             case .here(let target):
                 try await ExecSession(target: target).run(inbound: inbound, outbound: outbound)
-            case .node(let node):
+            case .node(let endpoint):
                 guard let forwarder = backend.forwarder, let chosen = chosenProtocol(context.request) else { return }
                 do {
-                    try await forwarder.forwardWebSocket(context.request, to: node, protocol: chosen, inbound: inbound,
+                    try await forwarder.forwardWebSocket(context.request, to: endpoint, protocol: chosen, inbound: inbound,
                                                          outbound: outbound, logger: backend.logger)
                 } catch {
-                    let failure = error as? APIError ?? APIError(.serviceUnavailable, "node \(node): \(error)")
+                    let failure = error as? APIError ?? APIError(.serviceUnavailable, "node \(endpoint.node): \(error)")
                     try? await outbound.writeBinaryMessage(frame(3, APIStatus.json(for: failure)))
                 }
                 try? await outbound.close(.normalClosure, reason: nil)
@@ -128,8 +128,8 @@ enum PodExecSubresource {
         guard containers.contains(container) else {
             throw APIError.badRequest("container \(container) is not valid for pod \(name)")
         }
-        if let forwarder = backend.forwarder, let node = await forwarder.remoteNode(of: pod, podsDirectory: backend.podsDirectory) {
-            return .node(node)
+        if let forwarder = backend.forwarder, let endpoint = await forwarder.remoteNode(of: pod, podsDirectory: backend.podsDirectory) {
+            return .node(endpoint)
         }
         guard let launcher = backend.launcher else {
             throw APIError.badRequest("pod \(name) cannot be reached: no node agent runs beside this server")

@@ -25,8 +25,8 @@ struct PodLogSubresource {
         }
         let pod = try await cluster.get(Pod.self, key)
         let container = try containerName(of: pod, asked: query["container"])
-        if let forwarder, let node = await forwarder.remoteNode(of: pod, podsDirectory: podsDirectory) {
-            return try await forwarder.forward(request, to: node)
+        if let forwarder, let endpoint = await forwarder.remoteNode(of: pod, podsDirectory: podsDirectory) {
+            return try await forwarder.forward(request, to: endpoint)
         }
         let directory = try containerDirectory(of: pod, container: container)
         let runs = Self.runs(in: directory)

@@ -20,20 +20,10 @@ struct RemoteExec {
         guard case .https(let host, let port) = endpoint.address else {
             throw CommandFailure("exec into a pod on another machine needs the server's HTTPS address: give --kubeconfig or --server https://…")
         }
-        var tls = TLSConfiguration.makeClientConfiguration()
-        tls.minimumTLSVersion = .tlsv12
+        var tls = try endpoint.tlsConfiguration()
         var configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 20)
         configuration.additionalHeaders[.secWebSocketProtocol] = "v5.channel.k8s.io"
-        if let pem = endpoint.certificateAuthorityPEM {
-            tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMBytes(Array(pem.utf8)))
-        }
-        switch endpoint.credentials {
-        case .none: break
-        case .bearerToken(let token): configuration.additionalHeaders[.authorization] = "Bearer \(token)"
-        case .clientCertificate(let certificatePEM, let keyPEM):
-            tls.certificateChain = try NIOSSLCertificate.fromPEMBytes(Array(certificatePEM.utf8)).map { .certificate($0) }
-            tls.privateKey = .privateKey(try NIOSSLPrivateKey(bytes: Array(keyPEM.utf8), format: .pem))
-        }
+        if let authorization = endpoint.authorizationHeader { configuration.additionalHeaders[.authorization] = authorization }
         if Self.isIPAddress(host) {
             // TLS cannot name an IP address (SNI). The certificate must still chain to the cluster's CA, whose only
             // server certificate is the API server's (its client certificates are not valid for serving).
