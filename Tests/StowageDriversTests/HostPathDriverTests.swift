@@ -30,7 +30,7 @@ struct HostPathDriverTests {
             }
             let base = "\(driver.stateDirectory)/volumes/hostpath"
             let entries = try FileManager.default.contentsOfDirectory(atPath: base)
-            #expect(entries.isEmpty)
+            #expect(entries == ["..spare"], "nothing but the driver's spare directories")
             #expect(!FileManager.default.fileExists(atPath: "\(driver.stateDirectory)/volumes/escape"))
         }
     }
@@ -160,6 +160,78 @@ struct HostPathDriverTests {
             for id in ["pvc-legacy", fresh.volumeId] { _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: id)) }
             try await driver.restart()
             #expect(try await driver.rpc.listVolumes(ListVolumesRequest()).entries.isEmpty, "deletions are durable too")
+        }
+    }
+
+    @Test func volumeDirectoriesComeFromSpareDirectoriesAndStrayEntriesAreNeverHandedOut() async throws {
+        try await withDriver("hostpath") { driver in
+            let base = "\(driver.stateDirectory)/volumes/hostpath", spares = "\(base)/..spare"
+            func isEmptyOpenDirectory(_ path: String) -> Bool {
+                var info = stat()
+                return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && (info.st_mode & 0o777) == 0o777
+                    && (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) == true
+            }
+            _ = try await Self.create(driver, "pvc-first")
+            #expect(isEmptyOpenDirectory("\(base)/pvc-first"), "an empty directory every pod user may write")
+            let kept = try FileManager.default.contentsOfDirectory(atPath: spares)
+            #expect(kept.count == 15, "a batch of 16 made ahead, one taken: \(kept)")
+
+            // Entries the driver did not leave there are removed at start, links without following them.
+            let outside = "\(driver.directory)/outside"
+            try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+            try Data("keep".utf8).write(to: URL(fileURLWithPath: "\(outside)/sentinel"))
+            try Data("stray".utf8).write(to: URL(fileURLWithPath: "\(spares)/stray-file"))
+            try FileManager.default.createDirectory(atPath: "\(spares)/not-empty", withIntermediateDirectories: true)
+            try Data("someone's".utf8).write(to: URL(fileURLWithPath: "\(spares)/not-empty/data"))
+            try FileManager.default.createSymbolicLink(atPath: "\(spares)/link", withDestinationPath: outside)
+            try await driver.restart()
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: spares)) == Set(kept))
+            #expect(try String(contentsOfFile: "\(outside)/sentinel", encoding: .utf8) == "keep")
+
+            // 20 more volumes use up the spares and a new batch: each one empty.
+            for index in 0..<20 { _ = try await Self.create(driver, "pvc-\(index)") }
+            #expect((0..<20).allSatisfy { isEmptyOpenDirectory("\(base)/pvc-\($0)") })
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 11)
+
+            // A spare is no static hostPath, even though the base directory is on the allow-list.
+            let spare = try #require(try FileManager.default.contentsOfDirectory(atPath: spares).first)
+            let target = try driver.newTarget("spare")
+            let code = await statusOf {
+                try await Self.publish(driver, Volume(volumeId: "static-spare"), at: target,
+                                       context: ["hostpath.stowage.dev/path": "\(spares)/\(spare)", "hostpath.stowage.dev/type": "Directory"])
+            }
+            #expect(code == .permissionDenied)
+            #expect(try !MountInfo.isMountPoint(target))
+        }
+    }
+
+    @Test func publishRecordsOfEarlierVersionsMoveIntoTheDatabase() async throws {
+        try await withDriver("hostpath") { driver in
+            let volume = try await Self.create(driver, "pvc-published")
+            // What a driver before the database left for a target it published: a JSON file named by the target's
+            // hash, and the bind mount itself; plus an empty file a power loss left (dropped, as those versions did).
+            let target = try driver.newTarget("legacy")
+            let source = "\(driver.stateDirectory)/volumes/hostpath/pvc-published"
+            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+            try Mount.bind(source, to: target, readOnly: false)
+            let legacy = "\(driver.stateDirectory)/published"
+            try FileManager.default.createDirectory(atPath: legacy, withIntermediateDirectories: true)
+            let record = #"{"accessMode":"SINGLE_NODE_WRITER","readonly":false,"source":"\#(source)","targetIsFile":false,"targetPath":"\#(target)","volumeContext":{},"volumeId":"pvc-published"}"#
+            try Data(record.utf8).write(to: URL(fileURLWithPath: "\(legacy)/\(pathHashFileName(target))"))
+            try Data().write(to: URL(fileURLWithPath: "\(legacy)/\(pathHashFileName("/lost/by/power/loss"))"))
+
+            try await driver.restart()
+            #expect(try FileManager.default.contentsOfDirectory(atPath: legacy).isEmpty, "the files are gone once their rows are committed")
+            #expect(await statusOf { _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId)) } == .failedPrecondition,
+                    "the driver knows the volume is published")
+            let stats = try await driver.rpc.nodeGetVolumeStats(NodeGetVolumeStatsRequest(volumeId: volume.volumeId, volumePath: target))
+            #expect(stats.volumeCondition?.abnormal == false)
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: target))
+            #expect(try !MountInfo.isMountPoint(target) && !FileManager.default.fileExists(atPath: target))
+            _ = try await driver.rpc.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))
+            try await driver.restart()
+            #expect(try await driver.rpc.listVolumes(ListVolumesRequest()).entries.isEmpty)
+            #expect(driver.mountPoints.isEmpty)
         }
     }
 

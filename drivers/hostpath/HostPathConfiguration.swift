@@ -5,7 +5,7 @@ import StowageCSI
 struct HostPathConfiguration: Sendable {
     /// Where dynamic volumes go, one directory per volume.
     var baseDirectory: String
-    /// Where the driver's records go (`volumes/`, `published/`).
+    /// Where the driver's records go (`hostpath.db`).
     var stateDirectory: String
     /// Directories static hostPath volumes may come from (the base directory is always one of them).
     var allowList: [String]

@@ -44,11 +44,18 @@ extension HostPathDriver {
             }
             let capacity = required > 0 ? required : min(Self.defaultCapacity, limit > 0 ? limit : Self.defaultCapacity)
             let path = directory(of: name)
-            // A crash after mkdir and before the record leaves the directory; a retry reuses it.
-            if mkdir(path, 0o777) != 0 && errno != EEXIST { throw LinuxError.lastError("mkdir", path: path) }
-            try checkedSystemCall("chmod", path: path) { chmod(path, 0o777) }
+            var existing = stat()
+            if lstat(path, &existing) == 0 {
+                // A crash after the directory was made and before the record leaves it; a retry reuses it.
+                guard (existing.st_mode & S_IFMT) == S_IFDIR else {
+                    throw CSIError.internal("\(path) exists and is not a directory; it was not made by this driver")
+                }
+                try checkedSystemCall("chmod", path: path) { chmod(path, 0o777) }
+            } else {
+                try spares.take(to: path)
+            }
             // The directory must be on disk before the record that promises it: the record's commit syncs only the
-            // database's log, which (once the log is reused after a checkpoint) does not carry the mkdir with it.
+            // database's log, which (once the log is reused after a checkpoint) does not carry the rename with it.
             try DurableFile.syncDirectory(configuration.baseDirectory)
             var record = VolumeRecord(name: name, capacityBytes: capacity, parameters: request.parameters,
                                       accessModes: modes, projectID: nil, sizeNotEnforcedReason: nil)

@@ -29,6 +29,9 @@ extension HostPathDriver {
             if let hostPath = request.volumeContext[ContextKey.staticPath] {
                 let checked = try StaticHostPath(path: hostPath, type: request.volumeContext[ContextKey.staticType] ?? "",
                                                  allowList: configuration.allowList)
+                guard checked.path != spares.directory && !checked.path.hasPrefix(spares.directory + "/") else {
+                    throw CSIError(.permissionDenied, "\(hostPath) is inside \(spares.directory), where the driver keeps directories for future volumes")
+                }
                 source = checked.path
                 isFile = checked.isFile
             } else {

@@ -33,7 +33,9 @@ final class HostPathDriver: Driver, @unchecked Sendable {
     /// The driver's database (`<state-dir>/hostpath.db`), which holds the volume records.
     let database: DatabaseQueue
     var volumes: RecordTable<VolumeRecord>
-    var published: DurableRecordDirectory<PublishRecord>
+    var published: RecordTable<PublishRecord>
+    /// Empty directories ready to become volumes.
+    var spares: SpareDirectories
 
     init(_ configuration: HostPathConfiguration) throws {
         self.configuration = configuration
@@ -46,9 +48,11 @@ final class HostPathDriver: Driver, @unchecked Sendable {
         volumes = try RecordTable(database: database, table: "volumes", key: \.name,
                                   importing: ("\(configuration.stateDirectory)/volumes", { "\($0).json" }))
         // Publish records describe bind mounts, which a reboot removes: they need to survive a crash of this
-        // process (the mounts stay), not a power loss, so they are written without fsync.
-        published = try DurableRecordDirectory(directory: "\(configuration.stateDirectory)/published", key: \.targetPath,
-                                        fileName: pathHashFileName, durability: .processCrash)
+        // process (the mounts stay), not a power loss, so they are committed without a sync (removals are synced).
+        // Earlier versions kept a file per target in <state-dir>/published: moved into the database at start.
+        published = try RecordTable(database: database, table: "published", key: \.targetPath, synced: false,
+                                    importing: ("\(configuration.stateDirectory)/published", pathHashFileName))
+        spares = try SpareDirectories(baseDirectory: configuration.baseDirectory)
         do {
             quota = .success(try ProjectQuota(forPath: configuration.baseDirectory))
         } catch let error as ProjectQuota.Unsupported {

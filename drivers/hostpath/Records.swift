@@ -2,7 +2,7 @@ import Foundation
 import StowageCSI
 import StowageLinux
 
-/// A dynamic volume as recorded on disk (`<state-dir>/volumes/<id>.json`).
+/// A dynamic volume as recorded in the `volumes` table of `<state-dir>/hostpath.db`.
 struct VolumeRecord: Codable, Sendable, Equatable {
     var name: String
     var capacityBytes: Int64
@@ -14,7 +14,7 @@ struct VolumeRecord: Codable, Sendable, Equatable {
     var sizeNotEnforcedReason: String?
 }
 
-/// A published target as recorded on disk (`<state-dir>/published/<hash>.json`).
+/// A published target as recorded in the `published` table of `<state-dir>/hostpath.db`.
 struct PublishRecord: Codable, Sendable, Equatable {
     var volumeId: String
     var targetPath: String
