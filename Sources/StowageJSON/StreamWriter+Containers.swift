@@ -29,6 +29,19 @@ struct StreamKeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         self.key(key)
         try writer.write(value)
     }
+    // The optionals synthesized `Encodable` code passes for optional properties: implemented here, so they are
+    // called directly rather than through the protocol's generic defaults (a metadata lookup per property).
+    mutating func encodeIfPresent(_ value: String?, forKey key: Key) throws {
+        if let value { self.key(key); JSONBytes.appendString(value, to: &writer.bytes) }
+    }
+    mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) throws { if let value { self.key(key); writer.writeBool(value) } }
+    mutating func encodeIfPresent(_ value: Int?, forKey key: Key) throws { if let value { self.key(key); writer.writeInteger(value) } }
+    mutating func encodeIfPresent(_ value: Int32?, forKey key: Key) throws { if let value { self.key(key); writer.writeInteger(value) } }
+    mutating func encodeIfPresent(_ value: Int64?, forKey key: Key) throws { if let value { self.key(key); writer.writeInteger(value) } }
+    mutating func encodeIfPresent(_ value: Double?, forKey key: Key) throws { if let value { self.key(key); try writer.writeDouble(value) } }
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        if let value { self.key(key); try writer.write(value) }
+    }
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         self.key(key)
         return writer.container(keyedBy: keyType)

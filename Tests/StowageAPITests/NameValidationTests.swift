@@ -51,6 +51,26 @@ struct NameValidationTests {
         #expect(NameValidation.qualifiedName(String(repeating: "a", count: 64)) == ["name part must be no more than 63 characters"])
     }
 
+    /// The one-pass checks that let valid names skip building messages agree with the full rules on the edges.
+    @Test func quickChecksAgreeWithTheFullRules() {
+        let subdomains = ["a", "a.b", "a-b.c-d", "0.0", "a.", ".a", "a..b", "a-.b", "a.-b", "-a", "a-", "A.b", "a_b", "", "é.x",
+                          String(repeating: "a", count: 253), String(repeating: "a", count: 254)]
+        #expect(subdomains.filter { NameValidation.dns1123Subdomain($0).isEmpty }
+                == ["a", "a.b", "a-b.c-d", "0.0", String(repeating: "a", count: 253)])
+        #expect(NameValidation.dns1123Subdomain("a..b") == [Self.subdomainMessage], "an invalid name still gets Kubernetes' message")
+        let keys = ["app", "a/b", "x.io/B_1", "x.io/", "/x", "x.io/a/b", "X.io/app", "x..io/app", "x.io/-a", "x.io/a-",
+                    String(repeating: "a", count: 63), String(repeating: "a", count: 64), "\(String(repeating: "a", count: 254))/x"]
+        let valid = keys.filter { NameValidation.qualifiedName($0).isEmpty }
+        #expect(valid == ["app", "a/b", "x.io/B_1", String(repeating: "a", count: 63)])
+        #expect(keys.filter { NameValidation.isQualifiedName($0) } == valid)
+        // Annotation keys are judged lower-cased: an upper-case prefix is fine there, not in a label key.
+        #expect(NameValidation.isQualifiedName("X.io/app", ignoringCase: true))
+        #expect(!NameValidation.isQualifiedName("X.io/app"))
+        for value in ["", "a", "a.b_c-D", "-a", "a-", "a b", String(repeating: "x", count: 64)] {
+            #expect(NameValidation.isLabelValue(value) == NameValidation.labelValue(value).isEmpty, "\(value)")
+        }
+    }
+
     @Test func labelValues() {
         for valid in ["", "v1", "My_Value.2", String(repeating: "x", count: 63)] {
             #expect(NameValidation.labelValue(valid).isEmpty, "\(valid)")

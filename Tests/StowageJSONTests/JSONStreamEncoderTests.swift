@@ -15,6 +15,18 @@ private func text(_ value: some Encodable, sorted: Bool = false) throws -> Strin
     String(decoding: try JSONStreamEncoder(sortsKeys: sorted).encode(value), as: UTF8.self)
 }
 
+/// Every optional the encoder writes through its own `encodeIfPresent` overloads.
+private struct Optionals: Codable, Equatable {
+    var string: String?
+    var flag: Bool?
+    var int: Int?
+    var int32: Int32?
+    var int64: Int64?
+    var double: Double?
+    var nested: Shape?
+    var list: [String]?
+}
+
 @Suite("Streaming encoder")
 struct JSONStreamEncoderTests {
     private let sample = Shape(zeta: "z \"q\" \\ /\n\t\u{1}é", alpha: Int64.min, nested: ["b": [2, 1], "a": [], "c-d.e/f": [3]],
@@ -26,6 +38,16 @@ struct JSONStreamEncoderTests {
         #expect(try text(sample, sorted: true) == String(decoding: try reference.encode(sample), as: UTF8.self))
         let unsorted = try JSONStreamEncoder().encode(sample)
         #expect(try JSONDecoder().decode(Shape.self, from: Data(unsorted)) == sample)
+    }
+
+    @Test func optionalsPresentAndAbsentMatchJSONEncoder() throws {
+        let reference = JSONEncoder()
+        reference.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let full = Optionals(string: "s", flag: false, int: -1, int32: Int32.max, int64: Int64.min, double: 0.5, nested: sample, list: [])
+        for value in [full, Optionals()] {
+            #expect(try text(value, sorted: true) == String(decoding: try reference.encode(value), as: UTF8.self))
+        }
+        #expect(try text(Optionals(), sorted: true) == "{}")
     }
 
     @Test func sortedOutputIsTheSameWhateverTheDictionaryOrder() throws {

@@ -29,6 +29,7 @@ public enum NameValidation {
 
     /// At most 253 characters of lower-case alphanumerics, `-` and `.`, starting and ending alphanumeric.
     public static func dns1123Subdomain(_ value: String) -> [String] {
+        if value.utf8.count <= 253 && isDNS1123Subdomain(value) { return [] }
         var errors: [String] = []
         if value.utf8.count > 253 { errors.append(maxLength(253)) }
         if !isDNS1123Subdomain(value) {
@@ -68,6 +69,7 @@ public enum NameValidation {
 
     /// A label or annotation key: optional DNS subdomain prefix and `/`, then a name of at most 63 characters.
     public static func qualifiedName(_ value: String) -> [String] {
+        if isQualifiedName(value) { return [] }
         var errors: [String] = []
         let parts = value.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         let name: String
@@ -100,6 +102,7 @@ public enum NameValidation {
     /// A label value: empty, or at most 63 characters of alphanumerics, `-`, `_`, `.`, starting and ending
     /// alphanumeric.
     public static func labelValue(_ value: String) -> [String] {
+        if isLabelValue(value) { return [] }
         var errors: [String] = []
         if value.utf8.count > 63 { errors.append(maxLength(63)) }
         if !value.isEmpty && !isQualifiedNamePart(value) {
@@ -137,21 +140,66 @@ public enum NameValidation {
         isLowerAlphanumeric(byte) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
     }
 
-    static func isDNS1123Label(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        guard let first = bytes.first, let last = bytes.last else { return false }
-        return isLowerAlphanumeric(first) && isLowerAlphanumeric(last)
-            && bytes.allSatisfy { isLowerAlphanumeric($0) || $0 == UInt8(ascii: "-") }
+    static func isDNS1123Label(_ value: String) -> Bool { isDNS1123Label(value.utf8) }
+
+    /// One pass over the bytes, no copies: these run for every name and key of every write.
+    static func isDNS1123Label(_ bytes: some Collection<UInt8>) -> Bool {
+        guard let first = bytes.first, isLowerAlphanumeric(first) else { return false }
+        var last = first
+        for byte in bytes {
+            guard isLowerAlphanumeric(byte) || byte == UInt8(ascii: "-") else { return false }
+            last = byte
+        }
+        return isLowerAlphanumeric(last)
     }
 
-    static func isDNS1123Subdomain(_ value: String) -> Bool {
-        value.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { isDNS1123Label(String($0)) }
+    static func isDNS1123Subdomain(_ value: String) -> Bool { isDNS1123Subdomain(value.utf8, ignoringCase: false) }
+
+    /// Every `.`-separated part is a DNS-1123 label; with `ignoringCase`, as if the value were lower-cased first.
+    static func isDNS1123Subdomain(_ bytes: some Collection<UInt8>, ignoringCase: Bool) -> Bool {
+        var previous: UInt8?  // the label's previous byte; nil at the start of a label
+        for raw in bytes {
+            let byte = ignoringCase && raw >= UInt8(ascii: "A") && raw <= UInt8(ascii: "Z") ? raw + 32 : raw
+            if byte == UInt8(ascii: ".") {
+                guard let before = previous, isLowerAlphanumeric(before) else { return false }
+                previous = nil
+                continue
+            }
+            guard isLowerAlphanumeric(byte) || (previous != nil && byte == UInt8(ascii: "-")) else { return false }
+            previous = byte
+        }
+        return previous.map(isLowerAlphanumeric) ?? false
     }
 
-    static func isQualifiedNamePart(_ value: String) -> Bool {
-        let bytes = Array(value.utf8)
-        guard let first = bytes.first, let last = bytes.last else { return false }
-        return isAlphanumeric(first) && isAlphanumeric(last)
-            && bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    static func isQualifiedNamePart(_ value: String) -> Bool { isQualifiedNamePart(value.utf8) }
+
+    static func isQualifiedNamePart(_ bytes: some Collection<UInt8>) -> Bool {
+        guard let first = bytes.first, isAlphanumeric(first) else { return false }
+        var last = first
+        for byte in bytes {
+            guard isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: ".") else {
+                return false
+            }
+            last = byte
+        }
+        return isAlphanumeric(last)
+    }
+
+    /// Whether ``qualifiedName(_:)`` would find nothing wrong, without building any message: the common case of
+    /// every label, annotation key and finalizer. With `ignoringCase`, the key is judged lower-cased (annotations).
+    public static func isQualifiedName(_ value: String, ignoringCase: Bool = false) -> Bool {
+        let bytes = value.utf8
+        guard let slash = bytes.firstIndex(of: UInt8(ascii: "/")) else {
+            return bytes.count <= 63 && isQualifiedNamePart(bytes)
+        }
+        let prefix = bytes[..<slash]
+        let name = bytes[bytes.index(after: slash)...]
+        return !name.contains(UInt8(ascii: "/")) && name.count <= 63 && isQualifiedNamePart(name)
+            && prefix.count <= 253 && isDNS1123Subdomain(prefix, ignoringCase: ignoringCase)
+    }
+
+    /// Whether ``labelValue(_:)`` would find nothing wrong.
+    public static func isLabelValue(_ value: String) -> Bool {
+        value.isEmpty || (value.utf8.count <= 63 && isQualifiedNamePart(value.utf8))
     }
 }

@@ -87,10 +87,13 @@ public enum ObjectMetaValidation {
 
     /// Label keys must be qualified names and values label values; errors carry the map's path.
     public static func validateLabels(_ labels: [String: String]?, _ path: FieldPath) -> [FieldError] {
+        guard let labels, !labels.allSatisfy({ NameValidation.isQualifiedName($0.key) && NameValidation.isLabelValue($0.value) }) else {
+            return []
+        }
         var errors: [FieldError] = []
-        for key in (labels ?? [:]).keys.sorted() {
+        for key in labels.keys.sorted() {
             errors += NameValidation.qualifiedName(key).map { .invalid(path, key, $0) }
-            let value = labels?[key] ?? ""
+            let value = labels[key] ?? ""
             errors += NameValidation.labelValue(value).map { .invalid(path, value, $0) }
         }
         return errors
@@ -100,10 +103,17 @@ public enum ObjectMetaValidation {
     public static func validateAnnotations(_ annotations: [String: String]?, _ path: FieldPath) -> [FieldError] {
         guard let annotations else { return [] }
         var errors: [FieldError] = []
-        for key in annotations.keys.sorted() {
-            errors += NameValidation.qualifiedName(key.lowercased()).map { .invalid(path, key, $0) }
+        var size = 0
+        var keysValid = true
+        for (key, value) in annotations {
+            size += key.utf8.count + value.utf8.count
+            if keysValid && !NameValidation.isQualifiedName(key, ignoringCase: true) { keysValid = false }
         }
-        let size = annotations.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count }
+        if !keysValid {
+            for key in annotations.keys.sorted() {
+                errors += NameValidation.qualifiedName(key.lowercased()).map { .invalid(path, key, $0) }
+            }
+        }
         if size > totalAnnotationSizeLimit {
             errors.append(FieldError(.tooLong, path, detail: "must have at most \(totalAnnotationSizeLimit) bytes"))
         }

@@ -3,9 +3,10 @@ import Synchronization
 
 /// The free volumes, kept sorted so that choosing one for a claim costs O(log n) in the usual case and binding a
 /// backlog of n claims costs O(n log n), not O(n²): grouped by class, volumeMode and access-mode set; within a
-/// group, ordered by capacity then name, largest first — claims take the smallest volume that fits, so taking it
-/// out of the array moves the few entries after it, not all the larger ones. A volume is *free* when it has no `claimRef`, is `Available` and is not
-/// being deleted.
+/// group, ordered by capacity, largest first — claims take the smallest volume that fits, so taking it out of the
+/// array moves the few entries after it, not all the larger ones — and among equal capacities by name, A to Z, so
+/// the informer's first list (sorted by name) appends rather than inserts at the front, and the volume taken is
+/// the last of its size. A volume is *free* when it has no `claimRef`, is `Available` and is not being deleted.
 ///
 /// A volume handed to a claim by ``reserve(for:on:)`` stays out of the free set until the informer shows its
 /// `claimRef` (the write landed) or ``unreserve(_:)`` puts it back (the write failed), so two claims reconciled at
@@ -19,7 +20,8 @@ final class VolumeIndex: Sendable {
     private struct Entry: Comparable {
         let capacity: Quantity
         let name: String
-        static func < (a: Entry, b: Entry) -> Bool { a.capacity != b.capacity ? a.capacity < b.capacity : a.name < b.name }
+        /// "Comes after in the array": smaller, or as large with a later name.
+        static func < (a: Entry, b: Entry) -> Bool { a.capacity != b.capacity ? a.capacity < b.capacity : a.name > b.name }
     }
     private struct State {
         var groups: [Group: [Entry]] = [:]
