@@ -106,10 +106,12 @@ struct StatefulSetRolloutTests {
         try await withNode(drivers: [.loop]) { cluster in
             let extra = "  minReadySeconds: 3\n  podManagementPolicy: Parallel"
             try await cluster.apply(VolumeManagerTests.loopClass + "---\n" + StatefulSetTests.web(replicas: 2, storageClass: "loop", extra: extra))
-            let ready = try await StatefulSetTests.readyReplicas(cluster, 2)
+            // The first pod to be ready: none can have been ready for 3 s then. (Waiting for both to be ready
+            // instead made a test that failed when the machine was slow enough to start them 3 s apart.)
+            let firstReady = try await cluster.waitFor(StatefulSet.self, "default/web", timeout: .seconds(60)) { ($0.status?.readyReplicas ?? 0) >= 1 }
             let readyAt = ContinuousClock.now
-            #expect(ready.status?.availableReplicas == 0, "ready, but not yet for 3 s")
-            let available = try await cluster.waitFor(StatefulSet.self, "default/web", timeout: .seconds(30)) { $0.status?.availableReplicas == 2 }
+            #expect(firstReady.status?.availableReplicas == 0, "ready, but not yet for 3 s")
+            let available = try await cluster.waitFor(StatefulSet.self, "default/web", timeout: .seconds(60)) { $0.status?.availableReplicas == 2 }
             #expect(ContinuousClock.now - readyAt >= .seconds(1), "available a while after ready")
             #expect(available.status?.readyReplicas == 2)
         }
