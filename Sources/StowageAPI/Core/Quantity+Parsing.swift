@@ -70,8 +70,7 @@ enum QuantityParser {
             pieces.fraction = bytes[fractionStart..<position]
         }
         let suffixStart = position
-        let suffixLetters = Set("eEinumkKMGTP".utf8)
-        while position < end, suffixLetters.contains(bytes[position]) { position += 1 }
+        while position < end, isSuffixLetter(bytes[position]) { position += 1 }
         if position < end, bytes[position] == UInt8(ascii: "-") || bytes[position] == UInt8(ascii: "+") { position += 1 }
         while position < end, isDigit(bytes[position]) { position += 1 }
         if position < end { return nil }
@@ -129,4 +128,15 @@ enum QuantityParser {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    /// A letter of a suffix or exponent (`e E i n u m k K M G T P`); which combinations are valid is decided later.
+    private static func isSuffixLetter(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "e"), UInt8(ascii: "E"), UInt8(ascii: "i"), UInt8(ascii: "n"), UInt8(ascii: "u"), UInt8(ascii: "m"),
+             UInt8(ascii: "k"), UInt8(ascii: "K"), UInt8(ascii: "M"), UInt8(ascii: "G"), UInt8(ascii: "T"), UInt8(ascii: "P"):
+            return true
+        default:
+            return false
+        }
+    }
 }
