@@ -175,6 +175,15 @@ struct HostPathDriverTests {
             #expect(isEmptyOpenDirectory("\(base)/pvc-first"), "an empty directory every pod user may write")
             let kept = try FileManager.default.contentsOfDirectory(atPath: spares)
             #expect(kept.count == 15, "a batch of 16 made ahead, one taken: \(kept)")
+            // A mount target is taken from the spares too (where a rename can reach it), and goes at unpublish.
+            let first = try driver.newTarget("first")
+            try await Self.publish(driver, Volume(volumeId: "pvc-first", volumeContext: [:]), at: first)
+            #expect(try MountInfo.isMountPoint(first))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 14)
+            _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: "pvc-first", targetPath: first))
+            #expect(!FileManager.default.fileExists(atPath: first))
+            #expect(isEmptyOpenDirectory("\(base)/pvc-first"))
+            let remaining = try FileManager.default.contentsOfDirectory(atPath: spares)
 
             // Entries the driver did not leave there are removed at start, links without following them.
             let outside = "\(driver.directory)/outside"
@@ -185,13 +194,13 @@ struct HostPathDriverTests {
             try Data("someone's".utf8).write(to: URL(fileURLWithPath: "\(spares)/not-empty/data"))
             try FileManager.default.createSymbolicLink(atPath: "\(spares)/link", withDestinationPath: outside)
             try await driver.restart()
-            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: spares)) == Set(kept))
+            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: spares)) == Set(remaining))
             #expect(try String(contentsOfFile: "\(outside)/sentinel", encoding: .utf8) == "keep")
 
             // 20 more volumes use up the spares and a new batch: each one empty.
             for index in 0..<20 { _ = try await Self.create(driver, "pvc-\(index)") }
             #expect((0..<20).allSatisfy { isEmptyOpenDirectory("\(base)/pvc-\($0)") })
-            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 11)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 10, "14, then a batch of 16 when none was left: 30 - 20")
 
             // A spare is no static hostPath, even though the base directory is on the allow-list.
             let spare = try #require(try FileManager.default.contentsOfDirectory(atPath: spares).first)

@@ -79,12 +79,16 @@ extension HostPathDriver {
             if errno == EEXIST { return false }
             throw LinuxError.lastError("open", path: target)
         }
-        if mkdir(target, 0o750) == 0 { return true }
-        if errno == EEXIST { return false }
-        if errno == ENOENT {
+        var existing = stat()
+        if lstat(target, &existing) == 0 { return false }
+        do {
+            try spares.take(to: target, mode: 0o750)
+            return true
+        } catch let error as LinuxError where error.errno == EEXIST {
+            return false
+        } catch let error as LinuxError where error.errno == ENOENT {
             throw CSIError.notFound("the parent of targetPath \(target) does not exist; the caller creates it")
         }
-        throw LinuxError.lastError("mkdir", path: target)
     }
 
     func nodeUnpublishVolume(_ request: NodeUnpublishVolumeRequest) async throws -> NodeUnpublishVolumeResponse {

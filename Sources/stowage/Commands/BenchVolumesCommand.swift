@@ -15,6 +15,10 @@ struct BenchVolumesCommand: AsyncParsableCommand {
     @Option(help: "Size of each volume in MiB.") var sizeMib: Int64 = 16
     @Flag(help: "Block access instead of mount.") var block = false
     @Option(help: "A StorageClass parameter key=value for CreateVolume (repeatable).") var parameter: [String] = []
+    @Option(name: .customLong("work-dir"), help: ArgumentHelp(
+        "Where the pods' directories (the targets' parents) go: a directory made in it for the run, removed after (default: /tmp).",
+        valueName: "dir"))
+    var workDir = "/tmp"
 
     func run() async throws {
         var parameters: [String: String] = [:]
@@ -23,7 +27,8 @@ struct BenchVolumesCommand: AsyncParsableCommand {
             parameters[String(item[..<equals])] = String(item[item.index(after: equals)...])
         }
         let options = VolumeBenchmarks.Options(endpoint: endpoint, sequential: sequential, concurrent: concurrent,
-                                               sizeBytes: sizeMib << 20, block: block, parameters: parameters)
+                                               sizeBytes: sizeMib << 20, block: block, parameters: parameters,
+                                               workDirectory: "\(workDir)/stowage-bench-volumes-\(getpid())")
         for line in try await VolumeBenchmarks.run(options) { print(line) }
     }
 }
