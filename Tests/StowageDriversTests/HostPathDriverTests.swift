@@ -163,7 +163,7 @@ struct HostPathDriverTests {
         }
     }
 
-    @Test func volumeDirectoriesComeFromSpareDirectoriesAndStrayEntriesAreNeverHandedOut() async throws {
+    @Test func volumeDirectoriesAndTargetsComeFromSpareDirectoriesAndStrayEntriesAreNeverHandedOut() async throws {
         try await withDriver("hostpath") { driver in
             let base = "\(driver.stateDirectory)/volumes/hostpath", spares = "\(base)/..spare"
             func isEmptyOpenDirectory(_ path: String) -> Bool {
@@ -171,19 +171,28 @@ struct HostPathDriverTests {
                 return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR && (info.st_mode & 0o777) == 0o777
                     && (try? FileManager.default.contentsOfDirectory(atPath: path).isEmpty) == true
             }
+            func spareEntries(atLeast count: Int) async throws -> [String] {
+                let deadline = ContinuousClock.now.advanced(by: .seconds(10))
+                while true {
+                    let entries = try FileManager.default.contentsOfDirectory(atPath: spares)
+                    if entries.count >= count || ContinuousClock.now > deadline { return entries }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            // The driver makes a batch of 32 as it starts, on a thread of its own.
+            let made = try await spareEntries(atLeast: 32)
+            #expect(made.count == 32 && made.allSatisfy { isEmptyOpenDirectory("\(spares)/\($0)") }, "\(made)")
             _ = try await Self.create(driver, "pvc-first")
             #expect(isEmptyOpenDirectory("\(base)/pvc-first"), "an empty directory every pod user may write")
-            let kept = try FileManager.default.contentsOfDirectory(atPath: spares)
-            #expect(kept.count == 15, "a batch of 16 made ahead, one taken: \(kept)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 31, "one became the volume")
             // A mount target is taken from the spares too (where a rename can reach it), and goes at unpublish.
             let first = try driver.newTarget("first")
             try await Self.publish(driver, Volume(volumeId: "pvc-first", volumeContext: [:]), at: first)
             #expect(try MountInfo.isMountPoint(first))
-            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 14)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 30)
             _ = try await driver.rpc.nodeUnpublishVolume(NodeUnpublishVolumeRequest(volumeId: "pvc-first", targetPath: first))
             #expect(!FileManager.default.fileExists(atPath: first))
             #expect(isEmptyOpenDirectory("\(base)/pvc-first"))
-            let remaining = try FileManager.default.contentsOfDirectory(atPath: spares)
 
             // Entries the driver did not leave there are removed at start, links without following them.
             let outside = "\(driver.directory)/outside"
@@ -194,13 +203,15 @@ struct HostPathDriverTests {
             try Data("someone's".utf8).write(to: URL(fileURLWithPath: "\(spares)/not-empty/data"))
             try FileManager.default.createSymbolicLink(atPath: "\(spares)/link", withDestinationPath: outside)
             try await driver.restart()
-            #expect(Set(try FileManager.default.contentsOfDirectory(atPath: spares)) == Set(remaining))
+            let kept = try FileManager.default.contentsOfDirectory(atPath: spares)
+            #expect(!kept.contains { ["stray-file", "not-empty", "link"].contains($0) }, "\(kept)")
+            #expect(kept.allSatisfy { isEmptyOpenDirectory("\(spares)/\($0)") })
             #expect(try String(contentsOfFile: "\(outside)/sentinel", encoding: .utf8) == "keep")
 
-            // 20 more volumes use up the spares and a new batch: each one empty.
-            for index in 0..<20 { _ = try await Self.create(driver, "pvc-\(index)") }
-            #expect((0..<20).allSatisfy { isEmptyOpenDirectory("\(base)/pvc-\($0)") })
-            #expect(try FileManager.default.contentsOfDirectory(atPath: spares).count == 10, "14, then a batch of 16 when none was left: 30 - 20")
+            // 40 more volumes, more than the spares at hand: each one an empty directory, and the spares refilled.
+            for index in 0..<40 { _ = try await Self.create(driver, "pvc-\(index)") }
+            #expect((0..<40).allSatisfy { isEmptyOpenDirectory("\(base)/pvc-\($0)") })
+            #expect(try await spareEntries(atLeast: 17).count >= 17, "refilled above half a batch")
 
             // A spare is no static hostPath, even though the base directory is on the allow-list.
             let spare = try #require(try FileManager.default.contentsOfDirectory(atPath: spares).first)

@@ -35,7 +35,7 @@ final class HostPathDriver: Driver, @unchecked Sendable {
     var volumes: RecordTable<VolumeRecord>
     var published: RecordTable<PublishRecord>
     /// Empty directories ready to become volumes.
-    var spares: SpareDirectories
+    let spares: SpareDirectories
 
     init(_ configuration: HostPathConfiguration) throws {
         self.configuration = configuration
