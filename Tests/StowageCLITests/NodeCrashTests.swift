@@ -42,6 +42,8 @@ struct NodeCrashTests {
         let applied = try await cli.run(["apply", "-f", path])
         #expect(applied.status == 0, "\(applied.stderr)")
         let cluster = try HTTPCluster(endpoint: .stateDirectory(cli.stateDirectory))
+        // Shut down on every path: a client dropped without it stops the test process (AsyncHTTPClient's check).
+        defer { Task { try? await cluster.shutdown() } }
         let before = try await Self.waitForRunning(cluster, count: Self.pods)
         let pids = Self.containerPIDs(cli.stateDirectory, pods: before)
         #expect(pids.count == Self.pods)
@@ -52,6 +54,8 @@ struct NodeCrashTests {
         let second = try await onOwnThread { try ServerProcess(runner: cli, extraArguments: arguments) }
         defer { second.stop() }
         let restarted = try HTTPCluster(endpoint: .stateDirectory(cli.stateDirectory))
+        // Shut down on every path: a client dropped without it stops the test process (AsyncHTTPClient's check).
+        defer { Task { try? await restarted.shutdown() } }
         // Let the new node agent look at every pod, then check the world.
         let after = try await Self.waitForRunning(restarted, count: Self.pods)
         try await Task.sleep(for: .seconds(1))

@@ -27,6 +27,8 @@ struct ProvisioningCrashTests {
         let first = try await onOwnThread { try ServerProcess(runner: runner) }
         defer { first.stop() }
         let cluster = try HTTPCluster(endpoint: .stateDirectory(runner.stateDirectory))
+        // Shut down on every path: a client dropped without it stops the test process (AsyncHTTPClient's check).
+        defer { Task { try? await cluster.shutdown() } }
         _ = try await cluster.create(StorageClass(metadata: ObjectMeta(name: "burst"), provisioner: provisioner))
         try await withThrowingTaskGroup(of: Void.self) { group in
             for index in 0..<Self.claims {
@@ -50,6 +52,8 @@ struct ProvisioningCrashTests {
         let server = try await onOwnThread { try ServerProcess(runner: runner) }
         defer { server.stop() }
         let restarted = try HTTPCluster(endpoint: .stateDirectory(runner.stateDirectory))
+        // Shut down on every path: a client dropped without it stops the test process (AsyncHTTPClient's check).
+        defer { Task { try? await restarted.shutdown() } }
 
         var claims: [PersistentVolumeClaim] = []
         while ContinuousClock.now < deadline.advanced(by: .seconds(60)) {

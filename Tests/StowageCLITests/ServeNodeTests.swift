@@ -46,6 +46,8 @@ struct ServeNodeTests {
         let classes = try await cli.run(["get", "sc", "-o", "name"])
         #expect(classes.stdout == "storageclass.storage.k8s.io/hostpath\n", "only hostpath's class: loop is not run")
         let cluster = try HTTPCluster(endpoint: .stateDirectory(cli.stateDirectory))
+        // Shut down on every path: a client dropped without it stops the test process (AsyncHTTPClient's check).
+        defer { Task { try? await cluster.shutdown() } }
         let pod = try await cluster.get(Pod.self, ObjectKey(namespace: "default", name: "consumer"))
         let target = "\(cli.stateDirectory)/pods/\(pod.metadata.uid ?? "")/volumes/hostpath.stowage.dev/data"
         let mounts = NodeCrashTests.mountTable()
