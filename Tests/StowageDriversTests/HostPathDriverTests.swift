@@ -216,12 +216,21 @@ struct HostPathDriverTests {
             // A spare is no static hostPath, even though the base directory is on the allow-list.
             let spare = try #require(try FileManager.default.contentsOfDirectory(atPath: spares).first)
             let target = try driver.newTarget("spare")
-            let code = await statusOf {
+            let refused = await #expect(throws: CSIError.self) {
                 try await Self.publish(driver, Volume(volumeId: "static-spare"), at: target,
                                        context: ["hostpath.stowage.dev/path": "\(spares)/\(spare)", "hostpath.stowage.dev/type": "Directory"])
             }
-            #expect(code == .permissionDenied)
+            #expect(refused?.code == .permissionDenied)
+            #expect(refused?.message == "\(spares)/\(spare) is inside \(spares), where the driver keeps directories for future volumes")
             #expect(try !MountInfo.isMountPoint(target))
+
+            // Something other than a directory where a volume's directory goes is never taken over (nor followed).
+            try FileManager.default.createSymbolicLink(atPath: "\(base)/pvc-link", withDestinationPath: outside)
+            let taken = await #expect(throws: CSIError.self) { _ = try await Self.create(driver, "pvc-link") }
+            #expect(taken?.code == .internal)
+            #expect(taken?.message == "\(base)/pvc-link exists and is not a directory; it was not made by this driver")
+            #expect(try String(contentsOfFile: "\(outside)/sentinel", encoding: .utf8) == "keep")
+            #expect(try await driver.rpc.listVolumes(ListVolumesRequest()).entries.allSatisfy { $0.volume?.volumeId != "pvc-link" })
         }
     }
 

@@ -34,7 +34,7 @@ final class HostPathDriver: Driver, @unchecked Sendable {
     let database: DatabaseQueue
     var volumes: RecordTable<VolumeRecord>
     var published: RecordTable<PublishRecord>
-    /// Empty directories ready to become volumes.
+    /// Empty directories ready to become volumes' directories and mount targets.
     let spares: SpareDirectories
 
     init(_ configuration: HostPathConfiguration) throws {

@@ -73,9 +73,6 @@ final class SpareDirectories: Sendable {
         try Self.makeOpenDirectory(path, mode: mode)
     }
 
-    /// How many spares are ready (for tests).
-    var readyCount: Int { state.withLock { $0.ready.count } }
-
     /// Starts a refill on a thread of its own when half a batch or less is ready and none is running.
     private func refillIfLow() {
         let start = state.withLock { state -> Bool in
