@@ -52,6 +52,12 @@ public final class Store: Sendable {
             var configuration = Configuration()
             configuration.busyMode = .timeout(10)
             configuration.label = "stowage.store"
+            // Each write of a batch runs in its own SAVEPOINT, whose undo pages SQLite keeps in a statement
+            // journal: in memory up to 64 KiB, then in a temporary file that, once spilled, grows for the rest
+            // of the transaction. With temporary storage in memory the journal stays in memory and is emptied
+            // at every RELEASE (measured: the 1,000-pair bind made 13,800 writes to such files besides its 9,000
+            // to the WAL; none with this). Sorts and GROUP BY of list queries use memory too.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA temp_store = MEMORY") }
             let pool = try DatabasePool(path: directory + "/stowage.db", configuration: configuration)
             // After the pool is open: GRDB sets `synchronous = NORMAL` on the writer when it enables WAL, after
             // `prepareDatabase` ran, which would leave commits unsynced (lost on power loss) whatever we asked.

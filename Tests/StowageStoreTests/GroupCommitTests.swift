@@ -66,4 +66,49 @@ struct GroupCommitTests {
             #expect(report.changeCount == 49 && report.currentRevision == 49)
         }
     }
+
+    @Test func moreWritersThanABatchHoldsCommitInCohortsAndFailuresStayAlone() async throws {
+        try await withStore { store, _ in
+            // 300 concurrent creates of 6 KiB objects (a batch's undo journal is far beyond SQLite's 64 KiB
+            // in-memory limit), every tenth a duplicate of an earlier name, so rollbacks happen late in big batches.
+            let color = String(repeating: "c", count: 6 * 1024)
+            let outcomes = await withTaskGroup(of: Outcome.self) { group -> [Outcome] in
+                for index in 0..<300 {
+                    group.addTask {
+                        let name = index % 10 == 9 ? "w-\(index - 9)" : "w-\(index)"
+                        do {
+                            let created = try await store.create(TestWidget("ns", name, color: color, size: index))
+                            return .created(name, Int64(created.metadata.resourceVersion ?? "") ?? -1)
+                        } catch {
+                            return .failed(error.apiReason)
+                        }
+                    }
+                }
+                var all: [Outcome] = []
+                for await outcome in group { all.append(outcome) }
+                return all
+            }
+            var revisions: [Int64] = []
+            var failures: [APIError.Reason?] = []
+            for outcome in outcomes {
+                switch outcome {
+                case .created(_, let revision): revisions.append(revision)
+                case .failed(let reason): failures.append(reason)
+                }
+            }
+            // Which of two same-named creates wins depends on the order they were queued; exactly one of each pair does.
+            #expect(revisions.count == 270)
+            #expect(failures.count == 30 && failures.allSatisfy { $0 == .alreadyExists })
+            #expect(Set(revisions) == Set(Int64(1)...270), "failed writes must leave no revision behind")
+            let statistics = store.commitStatistics
+            #expect(statistics.writes == 300)
+            #expect(statistics.largestBatch <= 64, "a batch held \(statistics.largestBatch) writes")
+            #expect(statistics.batches >= 5)
+            let stored = try await store.list(TestWidget.self, StoreListOptions(namespace: "ns"))
+            #expect(stored.items.count == 270)
+            #expect(stored.items.allSatisfy { $0.spec?.color == color })
+            let report = try await store.checkIntegrity()
+            #expect(report.isSound, "\(report.problems)")
+        }
+    }
 }
