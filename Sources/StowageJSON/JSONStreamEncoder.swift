@@ -7,6 +7,7 @@
 ///
 /// With ``sortsKeys`` every object's members are written in ascending order of their keys' UTF-8 bytes (as
 /// written, escaped), so the same value always encodes to the same bytes, whatever the order of a `Dictionary`.
+/// A ``JSONObjectWritable`` value writes its members in that order whether or not keys are sorted.
 ///
 /// It relies on containers being used in order, one at a time — true of synthesized `Encodable` and of the
 /// hand-written conformances in this package. The struct is a value; each `encode` call uses its own state,
@@ -15,8 +16,15 @@ public struct JSONStreamEncoder: Sendable {
     /// Whether object members are written sorted by key.
     public var sortsKeys: Bool
 
+    /// Whether ``JSONObjectWritable`` values write themselves (the default); off, they go through `Encodable`
+    /// like any other value, which is how tests check a hand-written writer against its conformance.
+    public var writesObjectsDirectly: Bool
+
     /// An encoder; `sortsKeys` makes the output deterministic at a small cost.
-    public init(sortsKeys: Bool = false) { self.sortsKeys = sortsKeys }
+    public init(sortsKeys: Bool = false, writesObjectsDirectly: Bool = true) {
+        self.sortsKeys = sortsKeys
+        self.writesObjectsDirectly = writesObjectsDirectly
+    }
 
     /// `value` as compact JSON bytes.
     /// - Throws: `EncodingError` from the value's `encode(to:)`, or for a non-finite floating-point number.
@@ -29,7 +37,7 @@ public struct JSONStreamEncoder: Sendable {
     /// Appends the compact JSON of `value` to `bytes` (which may already hold a prefix).
     /// - Throws: `EncodingError` from the value's `encode(to:)`, or for a non-finite floating-point number.
     public func encode<T: Encodable>(_ value: T, appendingTo bytes: inout [UInt8]) throws {
-        let writer = StreamWriter(sortsKeys: sortsKeys)
+        let writer = StreamWriter(sortsKeys: sortsKeys, writesObjectsDirectly: writesObjectsDirectly)
         swap(&writer.bytes, &bytes)
         writer.bytes.reserveCapacity(writer.bytes.count + 256)
         defer { swap(&writer.bytes, &bytes) }

@@ -22,15 +22,26 @@ final class StreamWriter: Encoder {
     var stack: [Frame] = []
     var members: [MemberSpan] = []
     let sortsKeys: Bool
+    /// Whether ``JSONObjectWritable`` values write themselves (off only to check them against `Encodable`).
+    let writesObjectsDirectly: Bool
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(sortsKeys: Bool) { self.sortsKeys = sortsKeys }
+    init(sortsKeys: Bool, writesObjectsDirectly: Bool = true) {
+        self.sortsKeys = sortsKeys
+        self.writesObjectsDirectly = writesObjectsDirectly
+    }
 
     func write<T: Encodable>(_ value: T) throws {
         // One conformance check (cached by the runtime) instead of a cast per scalar type.
         if let scalar = value as? any JSONStreamScalar {
             scalar.appendJSON(to: &bytes)
+            return
+        }
+        if writesObjectsDirectly, let object = value as? any JSONObjectWritable {
+            var writer = JSONObjectWriter(stream: self)
+            defer { writer.finish() }
+            try writer.writeObject(object)
             return
         }
         let depth = stack.count

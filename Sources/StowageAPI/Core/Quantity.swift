@@ -1,4 +1,5 @@
 import Foundation
+import StowageJSON
 
 /// A Kubernetes resource quantity (`1Gi`, `500M`, `100m`, `1e9`): an exact decimal number with the format family
 /// it was written in.
@@ -194,4 +195,9 @@ public enum QuantityError: Error, Sendable, Hashable, CustomStringConvertible {
         case .invalidNumber: return "unable to parse numeric part of quantity"
         }
     }
+}
+
+extension Quantity: JSONStreamScalar {
+    /// Writes the quoted ``description`` directly (the streaming encoder's fast path; same text as `encode(to:)`).
+    public func appendJSON(to bytes: inout [UInt8]) { JSONBytes.appendString(description, to: &bytes) }
 }

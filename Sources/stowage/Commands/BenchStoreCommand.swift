@@ -66,6 +66,7 @@ struct BenchListCommand: AsyncParsableCommand {
             print(try await StoreBenchmarks.listTime(directory: dir, objects: objects, rounds: rounds))
         }
         print(try StoreBenchmarks.codecCost())
+        print(try StoreBenchmarks.boundPairCodecCost())
     }
 }
 
