@@ -16,13 +16,18 @@ public protocol JSONObjectWritable: Encodable {
 /// when the value is present and nothing when it is nil. Keys are static ASCII text needing no escape.
 public struct JSONObjectWriter {
     /// The output, moved out of the stream encoder's state for the duration (no class access per append).
-    var bytes: [UInt8]
+    @usableFromInline var bytes: [UInt8]
     /// The stream encoder, for members written through `Encodable`.
     let stream: StreamWriter
-    private var hasMembers = false
-    #if DEBUG
-    private var lastKey: StaticString?
-    #endif
+    /// The state of the object being written, saved while a nested one is.
+    @usableFromInline struct ObjectState {
+        var hasMembers = false
+        #if DEBUG
+        var lastKey: StaticString?
+        #endif
+        @usableFromInline init() {}
+    }
+    @usableFromInline var current = ObjectState()
 
     init(stream: StreamWriter) {
         self.stream = stream
@@ -33,31 +38,29 @@ public struct JSONObjectWriter {
     /// Hands the output back to the stream encoder.
     mutating func finish() { swap(&bytes, &stream.bytes) }
 
+    // The generic members are inlinable so that they are specialized in the module of the type being written:
+    // unspecialized, each call would look up the generic arguments' metadata at run time.
+
     /// Writes `value` as a whole object: `{`, its members, `}`.
-    mutating func writeObject<T: JSONObjectWritable>(_ value: T) throws {
+    @inlinable mutating func writeObject<T: JSONObjectWritable>(_ value: T) throws {
         bytes.append(UInt8(ascii: "{"))
-        let outer = hasMembers
-        hasMembers = false
-        #if DEBUG
-        let outerKey = lastKey
-        lastKey = nil
-        defer { lastKey = outerKey }
-        #endif
-        defer { hasMembers = outer }
+        let outer = current
+        current = ObjectState()
+        defer { current = outer }
         try value.writeMembers(to: &self)
         bytes.append(UInt8(ascii: "}"))
     }
 
-    private mutating func key(_ key: StaticString) {
+    @usableFromInline mutating func key(_ key: StaticString) {
         #if DEBUG
-        if let lastKey {
+        if let lastKey = current.lastKey {
             let ascending = UnsafeBufferPointer(start: lastKey.utf8Start, count: lastKey.utf8CodeUnitCount)
                 .lexicographicallyPrecedes(UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
             precondition(ascending, "JSONObjectWritable member \"\(key)\" written after \"\(lastKey)\": keys must ascend")
         }
-        lastKey = key
+        current.lastKey = key
         #endif
-        if hasMembers { bytes.append(UInt8(ascii: ",")) } else { hasMembers = true }
+        if current.hasMembers { bytes.append(UInt8(ascii: ",")) } else { current.hasMembers = true }
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: UnsafeBufferPointer(start: key.utf8Start, count: key.utf8CodeUnitCount))
         bytes.append(UInt8(ascii: "\""))
@@ -100,14 +103,14 @@ public struct JSONObjectWriter {
     }
 
     /// A leaf that writes its own JSON (a timestamp, a quantity).
-    public mutating func write<T: JSONStreamScalar & Encodable>(_ key: StaticString, _ value: T?) {
+    @inlinable public mutating func write<T: JSONStreamScalar & Encodable>(_ key: StaticString, _ value: T?) {
         guard let value else { return }
         self.key(key)
         value.appendJSON(to: &bytes)
     }
 
     /// A nested ``JSONObjectWritable`` object.
-    public mutating func write<T: JSONObjectWritable>(_ key: StaticString, _ value: T?) throws {
+    @inlinable public mutating func write<T: JSONObjectWritable>(_ key: StaticString, _ value: T?) throws {
         guard let value else { return }
         self.key(key)
         try writeObject(value)
@@ -126,12 +129,13 @@ public struct JSONObjectWriter {
     }
 
     /// An array of ``JSONObjectWritable`` objects.
-    public mutating func write<T: JSONObjectWritable>(_ key: StaticString, _ value: [T]?) throws {
+    @inlinable public mutating func write<T: JSONObjectWritable>(_ key: StaticString, _ value: [T]?) throws {
         guard let value else { return }
         self.key(key)
         bytes.append(UInt8(ascii: "["))
-        for (index, element) in value.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+        var first = true
+        for element in value {
+            if first { first = false } else { bytes.append(UInt8(ascii: ",")) }
             try writeObject(element)
         }
         bytes.append(UInt8(ascii: "]"))
@@ -146,22 +150,26 @@ public struct JSONObjectWriter {
     }
 
     /// A map of leaves (quantities), entries in ascending order of their keys as written.
-    public mutating func write<T: JSONStreamScalar & Encodable>(_ key: StaticString, _ value: [String: T]?) {
+    @inlinable public mutating func write<T: JSONStreamScalar & Encodable>(_ key: StaticString, _ value: [String: T]?) {
         guard let value else { return }
         self.key(key)
         writeMap(value) { $1.appendJSON(to: &$0.bytes) }
     }
 
     /// Any other `Encodable` member, written by the stream encoder's `Encodable` path.
-    public mutating func write<T: Encodable>(_ key: StaticString, _ value: T?) throws {
+    @inlinable public mutating func write<T: Encodable>(_ key: StaticString, _ value: T?) throws {
         guard let value else { return }
         self.key(key)
+        try writeThroughEncodable(value)
+    }
+
+    @usableFromInline mutating func writeThroughEncodable(_ value: any Encodable) throws {
         finish()
         defer { swap(&bytes, &stream.bytes) }
         try stream.write(value)
     }
 
-    private mutating func writeMap<V>(_ map: [String: V], _ writeValue: (inout JSONObjectWriter, V) -> Void) {
+    @inlinable mutating func writeMap<V>(_ map: [String: V], _ writeValue: (inout JSONObjectWriter, V) -> Void) {
         bytes.append(UInt8(ascii: "{"))
         if map.count == 1, let entry = map.first {
             JSONBytes.appendString(entry.key, to: &bytes)
