@@ -33,6 +33,9 @@ public final class HTTPCluster: Cluster {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: nil)
         configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: maximumConnections)
+        // No tracing: without a tracer bootstrapped the client still gets the no-op one, for which it parses
+        // each request's URL into span attributes (6% of a client's CPU when creating claims in a loop).
+        configuration.tracing.tracer = nil
         switch endpoint.address {
         case .unixSocket(let path):
             let host = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? path

@@ -14,7 +14,7 @@ struct ContentNegotiation: Sendable, Equatable {
     init(_ request: Request, query: QueryParameters) {
         let accept = request.headers[.accept] ?? ""
         table = accept.split(separator: ",").contains { part in
-            let parameters = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parameters = part.split(separator: ";").map { String($0.trimmingHTTPSpaces()) }
             return parameters.contains("as=Table") && !parameters.contains { $0.hasPrefix("g=") && $0 != "g=meta.k8s.io" }
         }
         includeObject = query["includeObject"].flatMap(IncludeObject.init(rawValue:)) ?? .metadata

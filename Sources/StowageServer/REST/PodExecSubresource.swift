@@ -95,7 +95,7 @@ enum PodExecSubresource {
     }
 
     private static func offeredProtocols(_ request: Request) -> [String] {
-        request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        request.headers[values: .secWebSocketProtocol].flatMap { $0.split(separator: ",").map { String($0.trimmingHTTPSpaces()) } }
     }
 
     private static func chosenProtocol(_ request: Request) -> String? {

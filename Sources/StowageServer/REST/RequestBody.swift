@@ -11,7 +11,7 @@ enum RequestBody {
     /// The body's media type without parameters, lower-cased (`application/json` when absent).
     static func mediaType(_ request: Request) -> String {
         guard let header = request.headers[.contentType] else { return "application/json" }
-        return header.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? "application/json"
+        return header.split(separator: ";").first.map { $0.trimmingHTTPSpaces().lowercased() } ?? "application/json"
     }
 
     /// The raw bytes, refusing more than the context's `maxUploadSize`.

@@ -15,7 +15,7 @@ public struct Authenticator: Sendable {
     func authenticate(_ request: Request, channel: any Channel) async -> AuthenticatedUser? {
         if let header = request.headers[.authorization] {
             guard header.hasPrefix("Bearer ") else { return nil }
-            return tokens.user(for: String(header.dropFirst("Bearer ".count)).trimmingCharacters(in: .whitespaces))
+            return tokens.user(for: String(header.dropFirst("Bearer ".count).trimmingHTTPSpaces()))
         }
         // NIOSSL verified a presented certificate against the CA during the handshake (optionalVerification).
         guard let peer = try? await channel.nioSSL_peerCertificate().get(),
