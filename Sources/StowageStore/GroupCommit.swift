@@ -118,52 +118,82 @@ final class GroupCommitter: Sendable {
             // when nothing else is runnable the yield returns at once, so a lone caller adds no delay. Writes
             // waiting: cut at once (see the type's comment on cohorts).
             if state.withLock({ $0.pending.isEmpty }) { await Task.yield() }
-            let (batch, waiters) = state.withLock { state -> ([QueuedWrite], [CheckedContinuation<Void, Never>]) in
-                if state.pending.isEmpty {
-                    state.running = false
-                    let waiters = state.idleWaiters
-                    state.idleWaiters = []
-                    return ([], waiters)
-                }
-                let count = min(state.pending.count, maximumBatch)
-                let batch = Array(state.pending.prefix(count))
-                state.pending.removeFirst(count)
-                return (batch, [])
-            }
-            if batch.isEmpty {
-                for waiter in waiters { waiter.resume() }
-                return
-            }
-            await commit(batch)
+            guard let batch = nextBatch(stoppingWhenEmpty: true) else { return }
+            await commit(startingWith: batch)
             await maintenance()
         }
     }
 
-    private func commit(_ batch: [QueuedWrite]) async {
-        let results: [Result<AppliedWrite, any Error>]
+    /// The next batch, nil when nothing is waiting. With `stoppingWhenEmpty`, an empty queue also ends this
+    /// committer (the next write starts another) and resumes those waiting in ``close()``.
+    private func nextBatch(stoppingWhenEmpty: Bool) -> [QueuedWrite]? {
+        let (batch, waiters) = state.withLock { state -> ([QueuedWrite]?, [CheckedContinuation<Void, Never>]) in
+            if state.pending.isEmpty {
+                guard stoppingWhenEmpty else { return (nil, []) }
+                state.running = false
+                let waiters = state.idleWaiters
+                state.idleWaiters = []
+                return (nil, waiters)
+            }
+            let count = min(state.pending.count, maximumBatch)
+            let batch = Array(state.pending.prefix(count))
+            state.pending.removeFirst(count)
+            return (batch, [])
+        }
+        for waiter in waiters { waiter.resume() }
+        return batch
+    }
+
+    /// Commits `batch`, then the batches queued meanwhile, one after another on the writer connection's thread
+    /// until the queue is empty (or for at most ``maintenanceInterval``, so maintenance gets its turn). Returning
+    /// to the cooperative pool between batches would put the committer behind every caller the last batch
+    /// resumed, with the writer idle until they all ran.
+    private func commit(startingWith batch: [QueuedWrite]) async {
         do {
-            results = try await pool.writeWithoutTransaction { db in
-                var results: [Result<AppliedWrite, any Error>] = []
-                results.reserveCapacity(batch.count)
-                try db.inTransaction(.immediate) {
-                    for write in batch {
-                        try db.cachedStatement(sql: "SAVEPOINT write").execute()
-                        let result: Result<AppliedWrite, any Error>
-                        do {
-                            result = .success(try write.apply(db))
-                        } catch {
-                            result = .failure(error)
-                        }
-                        if case .failure = result {
-                            try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT write").execute()
-                        }
-                        try db.cachedStatement(sql: "RELEASE SAVEPOINT write").execute()
-                        results.append(result)
-                    }
-                    for case .success(let applied) in results { cache.demote(applied.changes) }
-                    return .commit
+            try await pool.writeWithoutTransaction { db in
+                let started = ContinuousClock.now
+                var batch = batch
+                while true {
+                    commit(batch, db)
+                    guard ContinuousClock.now - started < Self.maintenanceInterval,
+                          let next = nextBatch(stoppingWhenEmpty: false) else { return }
+                    batch = next
                 }
-                return results
+            }
+        } catch {
+            // Only getting the writer connection can throw (the closure cannot), so no write of this call was
+            // applied: the batch in hand fails, and the writes queued after it are tried in turn.
+            let failure = StoreError.database(operation: "commit a batch of \(batch.count) writes", underlying: "\(error)")
+            for write in batch { write.fail(failure) }
+        }
+    }
+
+    /// How long the committer may keep the writer thread before maintenance runs.
+    private static let maintenanceInterval = Duration.milliseconds(100)
+
+    /// Applies `batch` in one transaction (each write in its own savepoint), then publishes its changes and
+    /// resumes its callers; when the transaction fails, every write of the batch fails with that error.
+    private func commit(_ batch: [QueuedWrite], _ db: Database) {
+        var results: [Result<AppliedWrite, any Error>] = []
+        results.reserveCapacity(batch.count)
+        do {
+            try db.inTransaction(.immediate) {
+                for write in batch {
+                    try db.cachedStatement(sql: "SAVEPOINT write").execute()
+                    let result: Result<AppliedWrite, any Error>
+                    do {
+                        result = .success(try write.apply(db))
+                    } catch {
+                        result = .failure(error)
+                    }
+                    if case .failure = result {
+                        try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT write").execute()
+                    }
+                    try db.cachedStatement(sql: "RELEASE SAVEPOINT write").execute()
+                    results.append(result)
+                }
+                for case .success(let applied) in results { cache.demote(applied.changes) }
+                return .commit
             }
         } catch {
             let failure = StoreError.database(operation: "commit a batch of \(batch.count) writes", underlying: "\(error)")

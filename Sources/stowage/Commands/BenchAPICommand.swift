@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import StowageBench
 import StowageClient
+import StowageControllers
 
 /// `stowage bench api`: a real `stowage serve` (a child process on a temporary state directory, HTTPS on a free
 /// port) measured from the client side: create throughput, get latency, watch fan-out, resident memory.
@@ -15,13 +16,16 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Watchers for the fan-out figure.") var watchers = 100
     @Option(help: "Creates in the watched burst.") var events = 10_000
     @Option(help: "Objects of each kind (PVC and PV) for the loaded-memory figure.") var loaded = 10_000
+    @Flag(help: "Run the server with every controller left out, measuring the API server alone (by default each claim created also gets the binder's FailedBinding event, a second write).")
+    var apiOnly = false
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stowage-bench-api-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let server = try BenchServer(stateDirectory: directory)
+        let controllers = apiOnly ? ControllerSelection.known.map { "-" + $0 }.joined(separator: ",") : "*"
+        let server = try BenchServer(stateDirectory: directory, controllers: controllers)
         defer { server.stop() }
-        print("server: pid \(server.process.processIdentifier), https://127.0.0.1:\(server.port)")
+        print("server: pid \(server.process.processIdentifier), https://127.0.0.1:\(server.port), --controllers=\(controllers)")
         if let idle = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
             print(String(format: "idle server resident memory: %.1f MiB", Double(idle) / 1024))
         }
@@ -83,10 +87,10 @@ final class BenchServer {
     let process = Process()
     let port: Int
 
-    init(stateDirectory: String) throws {
+    init(stateDirectory: String, controllers: String = "*") throws {
         port = try FreePort.find()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
-        process.arguments = ["serve", "--state-dir", stateDirectory, "--listen-address", "127.0.0.1:\(port)"]
+        process.arguments = ["serve", "--state-dir", stateDirectory, "--listen-address", "127.0.0.1:\(port)", "--controllers=\(controllers)"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
