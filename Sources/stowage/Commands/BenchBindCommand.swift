@@ -47,11 +47,7 @@ struct BenchBindCommand: AsyncParsableCommand {
             let cpuBefore = Self.processCPUSeconds()
             let task = Task { await ControllerManager(cluster: cluster, options: options).run() }
             var bound = Set<String>()
-            var xHist: [Int: Int] = [:]
-            defer { print("XHIST", xHist.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")) }
             for try await change in changes where change.object.status?.phase == "Bound" {
-                let xe = ContinuousClock.now - start
-                xHist[Int((Double(xe.components.attoseconds) / 1e18 + Double(xe.components.seconds)) * 10), default: 0] += 1
                 bound.insert(change.object.metadata.name ?? "")
                 if bound.count == count { break }
             }
