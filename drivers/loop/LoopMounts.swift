@@ -32,10 +32,20 @@ enum LoopMounts {
         }
     }
 
-    /// Unmounts every mount stacked on `target`; nothing mounted is not an error.
+    /// Unmounts every mount stacked on `target`; nothing mounted is not an error. A mount that is busy is tried
+    /// again for up to a second: a process being spawned anywhere on the machine holds a copy of its parent's
+    /// descriptors until it execs, so a device the parent had open can pin the mount for that instant.
     static func unmountAll(_ target: String) throws {
+        var busySince: ContinuousClock.Instant?
         while try mounts().contains(where: { $0.mountPoint == target }) {
-            try checkedSystemCall("umount2", path: target) { umount2(target, Int32(UMOUNT_NOFOLLOW)) }
+            do {
+                try checkedSystemCall("umount2", path: target) { umount2(target, Int32(UMOUNT_NOFOLLOW)) }
+            } catch let error as LinuxError where error.errno == EBUSY {
+                let since = busySince ?? ContinuousClock.now
+                busySince = since
+                guard ContinuousClock.now - since < .seconds(1) else { throw error }
+                usleep(20_000)
+            }
         }
     }
 

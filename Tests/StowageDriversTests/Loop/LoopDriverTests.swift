@@ -103,7 +103,7 @@ struct LoopDriverTests {
         #expect(try BlockDevice.size(paths.target) == 32 * Self.mebibyte)
 
         let message = Array("written through the block device".utf8)
-        let fd = open(paths.target, O_RDWR)
+        let fd = open(paths.target, O_RDWR | O_CLOEXEC)
         #expect(fd >= 0)
         #expect(pwrite(fd, message, message.count, 5 << 20) == message.count)
         #expect(fsync(fd) == 0)
@@ -115,6 +115,43 @@ struct LoopDriverTests {
 
         try await unpublishAndUnstage(h, volume, paths)
         #expect(access(paths.target, F_OK) != 0, "the target file is removed")
+        try await finish(h, [volume])
+    }
+
+    @Test func unpublishWaitsOutABriefHolderOfTheTargetAndReportsALongOne() async throws {
+        let h = try LoopDriverHarness()
+        defer { h.tearDown() }
+        try await h.start()
+        let volume = try await create(h, "pvc-held", bytes: 16 * Self.mebibyte, blockCapability)
+        let paths = try h.paths("held")
+        try await stageAndPublish(h, volume, paths, blockCapability)
+        let unpublish = NodeUnpublishVolumeRequest(volumeId: volume.volumeId, targetPath: paths.target)
+
+        // Open for 0.3 s (as a child being spawned holds its parent's descriptors until it execs): the unpublish
+        // waits it out and succeeds.
+        let brief = open(paths.target, O_RDONLY | O_CLOEXEC)
+        #expect(brief >= 0)
+        let closer = Task {
+            try await Task.sleep(for: .milliseconds(300))
+            close(brief)
+        }
+        _ = try await h.client.nodeUnpublishVolume(unpublish)
+        try await closer.value
+        #expect(access(paths.target, F_OK) != 0, "the target is unmounted and removed")
+
+        // Open throughout: after a second the unpublish fails saying the mount is busy, and leaves it mounted.
+        _ = try await h.client.nodePublishVolume(NodePublishVolumeRequest(
+            volumeId: volume.volumeId, stagingTargetPath: paths.staging, targetPath: paths.target, volumeCapability: blockCapability))
+        let held = open(paths.target, O_RDONLY | O_CLOEXEC)
+        #expect(held >= 0)
+        await #expect {
+            _ = try await h.client.nodeUnpublishVolume(unpublish)
+        } throws: { error in
+            "\(error)".contains("umount2") && "\(error)".contains("Device or resource busy")
+        }
+        #expect(h.mounts().contains(paths.target))
+        close(held)
+        try await unpublishAndUnstage(h, volume, paths)
         try await finish(h, [volume])
     }
 
@@ -180,7 +217,7 @@ struct LoopDriverTests {
         try await stageAndPublish(h, block, blockPaths, blockCapability)
         try "kept across reboots".write(toFile: "\(paths.target)/data.txt", atomically: true, encoding: .utf8)
         let marker = Array("block data".utf8)
-        let fd = open(blockPaths.target, O_RDWR)
+        let fd = open(blockPaths.target, O_RDWR | O_CLOEXEC)
         #expect(pwrite(fd, marker, marker.count, 0) == marker.count)
         #expect(fsync(fd) == 0)
         close(fd)
@@ -193,7 +230,7 @@ struct LoopDriverTests {
         try await stageAndPublish(h, block, blockPaths, blockCapability)
         #expect(try String(contentsOfFile: "\(paths.target)/data.txt", encoding: .utf8) == "kept across reboots")
         var readBack = [UInt8](repeating: 0, count: marker.count)
-        let blockFD = open(blockPaths.target, O_RDONLY)
+        let blockFD = open(blockPaths.target, O_RDONLY | O_CLOEXEC)
         #expect(pread(blockFD, &readBack, marker.count, 0) == marker.count)
         close(blockFD)
         #expect(readBack == marker)
