@@ -67,42 +67,8 @@ public struct JSONObjectWriter {
         bytes.append(UInt8(ascii: ":"))
     }
 
-    /// `"key":"value"` when `value` is set.
-    public mutating func write(_ key: StaticString, _ value: String?) {
-        guard let value else { return }
-        self.key(key)
-        JSONBytes.appendString(value, to: &bytes)
-    }
-
-    /// `"key":value` when `value` is set.
-    public mutating func write(_ key: StaticString, _ value: Int64?) {
-        guard let value else { return }
-        self.key(key)
-        JSONBytes.appendInteger(value, to: &bytes)
-    }
-
-    /// `"key":value` when `value` is set.
-    public mutating func write(_ key: StaticString, _ value: Int?) {
-        guard let value else { return }
-        self.key(key)
-        JSONBytes.appendInteger(value, to: &bytes)
-    }
-
-    /// `"key":value` when `value` is set.
-    public mutating func write(_ key: StaticString, _ value: Int32?) {
-        guard let value else { return }
-        self.key(key)
-        JSONBytes.appendInteger(value, to: &bytes)
-    }
-
-    /// `"key":true|false` when `value` is set.
-    public mutating func write(_ key: StaticString, _ value: Bool?) {
-        guard let value else { return }
-        self.key(key)
-        bytes.append(contentsOf: value ? JSONBytes.true : JSONBytes.false)
-    }
-
-    /// A leaf that writes its own JSON (a timestamp, a quantity).
+    /// `"key":value` for a leaf that writes its own JSON: a string, an integer, a boolean (StowageJSON's own
+    /// `JSONStreamScalar` conformances), a timestamp, a quantity.
     @inlinable public mutating func write<T: JSONStreamScalar & Encodable>(_ key: StaticString, _ value: T?) {
         guard let value else { return }
         self.key(key)
