@@ -108,7 +108,7 @@ extension LoopDriver {
             }
             do {
                 if !record.block { try LoopMounts.unmountAll(path) }
-                for device in try LoopDevice.find(backingFile: store.image(id)) { try device.detach() }
+                try await detachAndAwaitRelease(id)
                 try store.removeNodeRecord(id)
             } catch {
                 throw internalError("cannot unstage volume \(id) from \(path)", error)

@@ -23,12 +23,15 @@ final class LoopDriver: Driver {
     let store: LoopStore
     let nodeID: String
     let directIO: Bool
+    /// How long unstaging waits for a loop device's last other user to let it go (see `detachAndAwaitRelease`).
+    let releaseTimeout: Duration
     let locks = KeyedLocks()
 
-    init(stateDirectory: String, nodeID: String, directIO: Bool) throws {
+    init(stateDirectory: String, nodeID: String, directIO: Bool, releaseTimeout: Duration = .seconds(10)) throws {
         store = try LoopStore(stateDirectory: stateDirectory)
         self.nodeID = nodeID
         self.directIO = directIO
+        self.releaseTimeout = releaseTimeout
     }
 
     // MARK: Identity

@@ -8,19 +8,34 @@ import StowageLinux
 // stowage-loop: the loop.stowage.dev driver. Serves until SIGTERM or SIGINT, then shuts down gracefully.
 let usage = """
     usage: stowage-loop --endpoint unix:///PATH --state-dir DIR --node-id NAME [--no-direct-io]
+                        [--release-timeout SECONDS]
 
       --endpoint      the driver's socket
       --state-dir     where backing files (volumes/loop), snapshots and node records live
       --node-id       the node name NodeGetInfo reports
       --no-direct-io  attach loop devices with buffered I/O instead of LO_FLAGS_DIRECT_IO
+      --release-timeout
+                      how long NodeUnstageVolume waits for another user of a loop device (a mount
+                      namespace with a copy of the mount, a process with the device open) to let it
+                      go before failing with their names (default 10)
     """
-let commandLine = DriverCommandLine.main(usage: usage, driverFlags: ["no-direct-io"])
+let commandLine = DriverCommandLine.main(usage: usage, driverOptions: ["release-timeout"], driverFlags: ["no-direct-io"])
+let releaseTimeout: Duration
+if let text = commandLine.options["release-timeout"] {
+    guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
+        FileHandle.standardError.write(Data("error: --release-timeout \"\(text)\" is not a number of seconds from 0 to 3600\n\n\(usage)\n".utf8))
+        exit(2)
+    }
+    releaseTimeout = .milliseconds(Int64(seconds * 1000))
+} else {
+    releaseTimeout = .seconds(10)
+}
 
 let driver: LoopDriver
 let server: DriverServer
 do {
     driver = try LoopDriver(stateDirectory: commandLine.stateDirectory, nodeID: commandLine.nodeID,
-                            directIO: !commandLine.flags.contains("no-direct-io"))
+                            directIO: !commandLine.flags.contains("no-direct-io"), releaseTimeout: releaseTimeout)
     server = try DriverServer(driver: driver, endpoint: commandLine.endpoint)
     try server.start()
 } catch {

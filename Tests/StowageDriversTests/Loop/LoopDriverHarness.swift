@@ -52,10 +52,11 @@ final class LoopDriverHarness: @unchecked Sendable {
         client = try DriverClient(endpoint: "unix://\(socket)", configuration: .init(timeout: .seconds(60)))
     }
 
-    /// Starts the driver and waits (polling Probe, 20 s deadline) until it answers.
-    func start() async throws {
+    /// Starts the driver (with `options` after the usual ones) and waits (polling Probe, 20 s deadline) until it
+    /// answers.
+    func start(options: [String] = []) async throws {
         let process = try PipedProcess.start(try #require(LoopDriverHost.executable),
-                                             arguments: ["--endpoint", "unix://\(socket)", "--state-dir", state, "--node-id", "test-node"],
+                                             arguments: ["--endpoint", "unix://\(socket)", "--state-dir", state, "--node-id", "test-node"] + options,
                                              output: .file("\(work)/driver.log"), error: .file("\(work)/driver.log"))
         self.process = process
         let deadline = ContinuousClock.now + .seconds(20)
