@@ -36,9 +36,10 @@ final class TestServer: @unchecked Sendable {
             defer { running.value.store(false, ordering: .sequentiallyConsistent) }
             try await group.run()
         }
+        // The socket file appears at bind(2), a moment before listen(2): wait until a connection is accepted.
         let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: directory + "/api.sock") {
-            guard Date() < deadline else { throw CocoaError(.fileNoSuchFile) }
+        while !RawSocketHTTP.accepts(socket: directory + "/api.sock") {
+            guard Date() < deadline else { throw RawSocketHTTP.Failure(call: "connect", path: directory + "/api.sock", errno: ETIMEDOUT) }
             try await Task.sleep(for: .milliseconds(10))
         }
         client = try HTTPCluster(endpoint: .stateDirectory(directory))
@@ -89,19 +90,37 @@ enum RawSocketHTTP {
         let fd = try connect(socket: path)
         let request = Array("GET \(requestPath) HTTP/1.1\r\nHost: localhost\r\nAccept: application/json\r\n\r\n".utf8)
         guard request.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress!, $0.count) }) == request.count else {
+            let error = Glibc.errno
             close(fd)
-            throw CocoaError(.fileWriteUnknown)
+            throw Failure(call: "write", path: path, errno: error)
         }
         var head: [UInt8] = []
         var byte: UInt8 = 0
         while !head.suffix(4).elementsEqual(Array("\r\n\r\n".utf8)) {
-            guard read(fd, &byte, 1) == 1 else {
+            let count = read(fd, &byte, 1)
+            guard count == 1 else {
+                let error = count == 0 ? ECONNRESET : Glibc.errno  // the server closed before the head was whole
                 close(fd)
-                throw CocoaError(.fileReadUnknown)
+                throw Failure(call: "read", path: path, errno: error)
             }
             head.append(byte)
         }
         return fd
+    }
+
+    /// A socket call that failed, with its errno.
+    struct Failure: Error, CustomStringConvertible {
+        var call: String
+        var path: String
+        var errno: Int32
+        var description: String { "\(call) \(path): \(String(cString: strerror(errno)))" }
+    }
+
+    /// Whether a server accepts connections on the socket at `path` now.
+    static func accepts(socket path: String) -> Bool {
+        guard let fd = try? connect(socket: path) else { return false }
+        close(fd)
+        return true
     }
 
     private static func connect(socket path: String) throws -> Int32 {
@@ -115,8 +134,9 @@ enum RawSocketHTTP {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard connected == 0 else {
+            let error = Glibc.errno
             close(fd)
-            throw CocoaError(.fileReadUnknown)
+            throw Failure(call: "connect", path: path, errno: error)
         }
         return fd
     }

@@ -34,7 +34,7 @@ enum YAMLBridge {
         var result: [SourceDocument] = []
         do {
             var index = 0
-            var stream = try Yams.compose_all(yaml: text)
+            var stream = try Yams.compose_all(yaml: text, .basic)  // plain scalars typed by YAMLPlainScalar
             while let node = stream.next() {
                 index += 1
                 var positions: [String: TextPosition] = [:]
@@ -88,7 +88,9 @@ enum YAMLBridge {
 
     private static func scalarValue(_ scalar: Yams.Node.Scalar) -> JSONValue {
         let node = Yams.Node.scalar(scalar)
-        switch node.tag.description {
+        // An untagged plain scalar has the empty tag name; quoted and block scalars come tagged `str`.
+        let declared = scalar.tag.description
+        switch declared.isEmpty ? YAMLPlainScalar.tag(of: scalar.string).rawValue : declared {
         case Tag.Name.null.rawValue:
             return .null
         case Tag.Name.bool.rawValue:

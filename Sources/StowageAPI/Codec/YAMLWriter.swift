@@ -10,19 +10,19 @@ public enum YAMLWriter {
 
     private static func node(_ value: JSONValue) -> Yams.Node {
         switch value {
-        case .null: return Yams.Node("null", Tag(.null))
-        case .bool(let flag): return Yams.Node(flag ? "true" : "false", Tag(.bool))
-        case .number(let text): return Yams.Node(text, Tag(.int))
+        case .null: return Yams.Node("null", tag(.null))
+        case .bool(let flag): return Yams.Node(flag ? "true" : "false", tag(.bool))
+        case .number(let text): return Yams.Node(text, tag(.int))
         case .string(let text):
-            let node = Yams.Node(text, Tag(.str))
             // Quote strings that YAML would otherwise read as another type (`"true"`, `"1.10"`, `""`).
-            if case .scalar(var scalar) = node, Yams.Node(text).tag.description != Tag.Name.str.rawValue || text.isEmpty {
-                scalar.style = .doubleQuoted
-                return .scalar(scalar)
-            }
-            return node
-        case .array(let items): return Yams.Node(items.map(node))
-        case .object(let object): return Yams.Node(object.members.map { (Yams.Node($0.key), node($0.value)) })
+            return Yams.Node(text, tag(.str), YAMLPlainScalar.needsQuotes(text) ? .doubleQuoted : .any)
+        case .array(let items): return Yams.Node(items.map(node), tag(.implicit))
+        case .object(let object):
+            return Yams.Node(object.members.map { (Yams.Node($0.key, tag(.implicit)), node($0.value)) }, tag(.implicit))
         }
     }
+
+    /// A fresh tag (Yams resolves tags in place) with the rule-less resolver: the default one compiles its
+    /// regular expressions with ICU, and nothing here needs them.
+    private static func tag(_ name: Tag.Name) -> Tag { Tag(name, .basic, .default) }
 }
