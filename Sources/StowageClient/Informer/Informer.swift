@@ -29,7 +29,9 @@ public final class Informer<T: APIObject>: Sendable {
     public typealias IndexFunction = @Sendable (T) -> [String]
 
     private struct State {
-        var objects: [ObjectKey: T] = [:]
+        /// Boxed: a dictionary keeps a quarter to a half of its buckets empty, and a bucket holding the object
+        /// inline is as large as the object's struct (a PersistentVolume's is over 700 bytes).
+        var objects: [ObjectKey: CachedObject<T>] = [:]
         var indexes: [String: [String: Set<ObjectKey>]] = [:]
         var handlers: [@Sendable (InformerEvent<T>) -> Void] = []
         var synced = false
@@ -116,17 +118,17 @@ public final class Informer<T: APIObject>: Sendable {
     public var lastSyncedRevision: String? { state.withLock { $0.lastRevision } }
 
     /// The cached object with `key`.
-    public func get(_ key: ObjectKey) -> T? { state.withLock { $0.objects[key] } }
+    public func get(_ key: ObjectKey) -> T? { state.withLock { $0.objects[key]?.object } }
 
     /// Every cached object, in key order.
     public func list() -> [T] {
-        state.withLock { state in state.objects.sorted { $0.key < $1.key }.map(\.value) }
+        state.withLock { state in state.objects.sorted { $0.key < $1.key }.map(\.value.object) }
     }
 
     /// Cached objects filed under `value` in the index `name`, in key order.
     public func byIndex(_ name: String, _ value: String) -> [T] {
         state.withLock { state in
-            (state.indexes[name]?[value] ?? []).sorted().compactMap { state.objects[$0] }
+            (state.indexes[name]?[value] ?? []).sorted().compactMap { state.objects[$0]?.object }
         }
     }
 
@@ -162,15 +164,16 @@ public final class Informer<T: APIObject>: Sendable {
     private func replaceAll(_ items: [T], revision: String) {
         let (events, handlers, waiters) = state.withLock { state in
             var events: [InformerEvent<T>] = []
-            var fresh: [ObjectKey: T] = [:]
-            for item in items { fresh[Self.key(of: item)] = item }
+            var fresh: [ObjectKey: CachedObject<T>] = [:]
+            fresh.reserveCapacity(items.count)
+            for item in items { fresh[Self.key(of: item)] = CachedObject(item) }
             for (key, old) in state.objects where fresh[key] == nil {
-                unindex(old, key: key, in: &state)
-                events.append(.deleted(old))
+                unindex(old.object, key: key, in: &state)
+                events.append(.deleted(old.object))
             }
             for item in items {
                 let key = Self.key(of: item)
-                if let old = state.objects[key] {
+                if let old = state.objects[key]?.object {
                     if old.metadata.resourceVersion != item.metadata.resourceVersion {
                         unindex(old, key: key, in: &state)
                         index(item, key: key, in: &state)
@@ -197,14 +200,14 @@ public final class Informer<T: APIObject>: Sendable {
         let key = Self.key(of: event.object)
         let (change, handlers) = state.withLock { state -> (InformerEvent<T>?, [@Sendable (InformerEvent<T>) -> Void]) in
             state.lastRevision = String(event.revision)
-            let old = state.objects[key]
+            let old = state.objects[key]?.object
             if let old { unindex(old, key: key, in: &state) }
             switch event.type {
             case .deleted:
                 state.objects[key] = nil
                 return (.deleted(old ?? event.object), state.handlers)
             case .added, .modified:
-                state.objects[key] = event.object
+                state.objects[key] = CachedObject(event.object)
                 index(event.object, key: key, in: &state)
                 return (old.map { .updated(old: $0, new: event.object) } ?? .added(event.object), state.handlers)
             }
@@ -226,4 +229,10 @@ public final class Informer<T: APIObject>: Sendable {
             }
         }
     }
+}
+
+/// One cached object, boxed (see `Informer.State.objects`). Immutable: a change replaces the box.
+private final class CachedObject<T: APIObject>: Sendable {
+    let object: T
+    init(_ object: T) { self.object = object }
 }

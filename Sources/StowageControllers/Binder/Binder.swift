@@ -26,7 +26,7 @@ public final class Binder: Reconciler {
     let cluster: any Cluster
     let informers: SharedInformers
     let events: EventRecorder
-    let index = VolumeIndex()
+    let index: VolumeIndex
     /// Unbound claims that found nothing, by class, so a volume becoming free wakes one that might want it.
     private let waiting = Mutex(WaitingByClass())
     /// Where woken claims are queued (set by ``register(with:)``; weak: the loop holds the binder).
@@ -44,6 +44,7 @@ public final class Binder: Reconciler {
                 logger: Logger) {
         self.cluster = cluster
         self.informers = informers
+        self.index = VolumeIndex { [volumes = informers.volumes] name in volumes.get(ObjectKey(name: name)) }
         self.events = events
         self.handOver = handOver
         self.logger = logger
