@@ -25,7 +25,7 @@ public enum APIBenchmarks {
     }
 
     /// A claim with a name of its own, as small as a real one.
-    static func claim(_ name: String, namespace: String) -> PersistentVolumeClaim {
+    public static func claim(_ name: String, namespace: String) -> PersistentVolumeClaim {
         PersistentVolumeClaim(name: name, namespace: namespace, request: Quantity(bytes: 1 << 30), storageClassName: "bench")
     }
 

@@ -15,7 +15,7 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Concurrent keep-alive clients.") var clients = 32
     @Option(help: "Watchers for the fan-out figure.") var watchers = 100
     @Option(help: "Creates in the watched burst.") var events = 10_000
-    @Option(help: "Objects of each kind (PVC and PV) for the loaded-memory figure.") var loaded = 10_000
+    @Option(help: "Objects of each kind (PVC and PV) for the loaded-memory figure, taken on a fresh server (0: skip it).") var loaded = 10_000
     @Flag(help: "Run the server with every controller left out, measuring the API server alone (by default each claim created also gets the binder's FailedBinding event, a second write).")
     var apiOnly = false
 
@@ -23,28 +23,42 @@ struct BenchAPICommand: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stowage-bench-api-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let controllers = apiOnly ? ControllerSelection.known.map { "-" + $0 }.joined(separator: ",") : "*"
-        let server = try BenchServer(stateDirectory: directory, controllers: controllers)
-        defer { server.stop() }
-        print("server: pid \(server.process.processIdentifier), https://127.0.0.1:\(server.port), --controllers=\(controllers)")
-        if let idle = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
-            print(String(format: "idle server resident memory: %.1f MiB", Double(idle) / 1024))
-        }
-        let cluster = try HTTPCluster(endpoint: Kubeconfig.endpoint(path: directory + "/kubeconfig"),
-                                      maximumConnections: max(clients, watchers) + 8)
-        do {
-            let figures = try await APIBenchmarks.createThroughput(cluster, creates: creates, clients: clients)
-            print(figures)
+        try await withServer(directory: directory + "/throughput", controllers: controllers) { server, cluster in
+            if let idle = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
+                print(String(format: "idle server resident memory: %.1f MiB", Double(idle) / 1024))
+            }
+            print(try await APIBenchmarks.createThroughput(cluster, creates: creates, clients: clients))
             print(try await APIBenchmarks.getLatency(cluster, names: (0..<min(creates, 1000)).map { "bench-\($0)" }, samples: 2_000))
             print(try await APIBenchmarks.watchFanout(cluster, watchers: watchers, events: events, writers: clients))
-            try await fill(cluster)
-            if let rss = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
-                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB right after loading", creates + events, loaded, Double(rss) / 1024))
+        }
+        guard loaded > 0 else { return }
+        // The memory figure on a server of its own, holding exactly `loaded` claims and `loaded` volumes (the
+        // volumes fit the claims, so with the controllers running they end up bound in pairs).
+        try await withServer(directory: directory + "/loaded", controllers: controllers) { server, cluster in
+            try await fill(cluster, claims: loaded, volumes: loaded)
+            let pid = server.process.processIdentifier
+            if let rss = APIBenchmarks.residentKilobytes(pid: pid) {
+                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB right after loading", loaded, loaded, Double(rss) / 1024))
             }
             // At rest: after the heap trim the server runs every 30 s (it returns what the burst freed).
             try await Task.sleep(for: .seconds(32))
-            if let rss = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
-                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB at rest (after the server's periodic heap trim)", creates + events, loaded, Double(rss) / 1024))
+            if let rss = APIBenchmarks.residentKilobytes(pid: pid) {
+                print(String(format: "server resident memory with %d PVCs and %d PVs: %.1f MiB at rest (after the server's periodic heap trim)", loaded, loaded, Double(rss) / 1024))
             }
+        }
+    }
+
+    /// Runs `body` against a fresh `stowage serve` on `directory`, shutting both down afterwards.
+    private func withServer(directory: String, controllers: String,
+                            _ body: (BenchServer, HTTPCluster) async throws -> Void) async throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let server = try BenchServer(stateDirectory: directory, controllers: controllers)
+        defer { server.stop() }
+        print("server: pid \(server.process.processIdentifier), https://127.0.0.1:\(server.port), --controllers=\(controllers)")
+        let cluster = try HTTPCluster(endpoint: Kubeconfig.endpoint(path: directory + "/kubeconfig"),
+                                      maximumConnections: max(clients, watchers) + 8)
+        do {
+            try await body(server, cluster)
         } catch {
             try? await cluster.shutdown()
             throw error
@@ -52,17 +66,20 @@ struct BenchAPICommand: AsyncParsableCommand {
         try await cluster.shutdown()
     }
 
-    /// Adds `loaded` PVs (the claims are already there) so memory is measured with both kinds populated.
-    private func fill(_ cluster: HTTPCluster) async throws {
+    /// Creates `claims` PVCs, then `volumes` PVs that fit them, from `clients` concurrent clients.
+    private func fill(_ cluster: HTTPCluster, claims: Int, volumes: Int) async throws {
         let next = TicketCounter()
-        let total = loaded
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<clients {
                 group.addTask {
                     while true {
                         let index = next.take()
-                        if index >= total { return }
-                        _ = try await cluster.create(BenchVolumes.volume("bench-pv-\(index)"))
+                        if index >= claims + volumes { return }
+                        if index < claims {
+                            _ = try await cluster.create(APIBenchmarks.claim("loaded-\(index)", namespace: "default"))
+                        } else {
+                            _ = try await cluster.create(BenchVolumes.volume("bench-pv-\(index - claims)"))
+                        }
                     }
                 }
             }
