@@ -155,10 +155,10 @@ let package = Package(
         .executableTarget(name: "StoreBurst", dependencies: ["StowageStore", "StowageAPI"]),
         .testTarget(name: "StowageJSONTests", dependencies: ["StowageJSON"]),
         .testTarget(name: "StowageAPITests", dependencies: ["StowageAPI", "StowageJSON"]),
-        .testTarget(name: "StowageStoreTests", dependencies: ["StowageStore", "StowageAPI"]),
+        .testTarget(name: "StowageStoreTests", dependencies: ["StowageStore", "StowageAPI", "StowageLinux"]),
         .testTarget(name: "StowageClientTests", dependencies: ["StowageClient", "StowageStore", "StowageAPI", "StowageJSON"]),
         .testTarget(name: "StowageCSITests", dependencies: ["StowageCSI", "StowageJSON"]),
-        .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI"]),
+        .testTarget(name: "StowageDriverSanityTests", dependencies: ["StowageDriverSanity", "StowageCSI", "StowageLinux"]),
         .testTarget(name: "StowageCLITests", dependencies: ["StowageAPI", "StowageJSON", "StowageClient", "StowageCSI", "StowageLinux"]),
         .testTarget(name: "StowageLinuxTests", dependencies: ["StowageLinux"]),
         .testTarget(
@@ -172,7 +172,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StowageControllersTests",
-            dependencies: ["StowageControllers", "StowageTesting", "StowageClient", "StowageStore", "StowageAPI", "StowageCSI"]
+            dependencies: ["StowageControllers", "StowageTesting", "StowageClient", "StowageStore", "StowageAPI", "StowageCSI", "StowageLinux"]
         ),
         .testTarget(
             name: "StowageNodeTests",

@@ -1,6 +1,7 @@
 import Foundation
 import StowageAPI
 import StowageClient
+import StowageLinux
 import StowageTesting
 import Testing
 
@@ -43,28 +44,20 @@ struct TestClusterAPITests {
         }
     }
 
-    /// Runs kubectl on its own thread (a blocking wait must not hold a cooperative-pool thread).
+    /// Runs kubectl on its own thread (a blocking wait must not hold a cooperative-pool thread). Spawned with
+    /// StowageLinux's `PipedProcess`: Foundation's `Process.run()` in Swift 6.3.1 can read past glibc's directory
+    /// buffer while listing `/proc/self/fd` and crashed the whole test process once in CI
+    /// (swift-corelibs-foundation#5472).
     static func run(_ arguments: [String], kubeconfig: String, stdin: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: kubectl ?? "/usr/bin/kubectl")
-                    process.arguments = ["--kubeconfig", kubeconfig] + arguments
                     var environment = ProcessInfo.processInfo.environment
                     environment["HOME"] = NSTemporaryDirectory()
-                    process.environment = environment
-                    let output = Pipe(), errors = Pipe(), input = Pipe()
-                    process.standardOutput = output
-                    process.standardError = errors
-                    process.standardInput = input
-                    try process.run()
-                    if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
-                    try input.fileHandleForWriting.close()
-                    let stdout = output.fileHandleForReading.readDataToEndOfFile()
-                    let stderr = errors.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+                    let output = try PipedProcess.run(kubectl ?? "/usr/bin/kubectl", arguments: ["--kubeconfig", kubeconfig] + arguments,
+                                                      environment: environment, input: Data((stdin ?? "").utf8))
+                    return (output.status, String(decoding: output.standardOutput, as: UTF8.self),
+                            String(decoding: output.standardError, as: UTF8.self))
                 })
             }.start()
         }

@@ -1,4 +1,5 @@
 import Foundation
+import StowageLinux
 import Testing
 @testable import StowageDriverSanity
 
@@ -43,12 +44,8 @@ struct PythonDriverTests {
         #expect(TestCleanup.mountPoints(under: directory).isEmpty)
     }
 
+    /// PipedProcess, not Foundation's Process: see `TestClusterAPITests.run` (swift-corelibs-foundation#5472).
     private func runBlocking(_ command: String) throws -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+        try PipedProcess.run("/bin/sh", arguments: ["-c", command]).status
     }
 }

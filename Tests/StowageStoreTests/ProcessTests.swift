@@ -1,5 +1,6 @@
 import Foundation
 import StowageAPI
+import StowageLinux
 import StowageStore
 import Testing
 
@@ -92,16 +93,10 @@ struct ProcessTests {
     @Test(.enabled(if: burstBinary != nil, "stowage-store-burst is not built: run `swift build` first"))
     func anotherProcessIsRefusedAndToldOurPID() async throws {
         try await withStore { _, directory in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: burstBinary ?? "")
-            process.arguments = [directory]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 3)
+            // PipedProcess, not Foundation's Process: see `TestClusterAPITests.run` (swift-corelibs-foundation#5472).
+            let output = try PipedProcess.run(burstBinary ?? "", arguments: [directory])
+            let message = String(decoding: output.standardError, as: UTF8.self)
+            #expect(output.status == 3)
             #expect(message.contains("state directory \(directory) is in use by another stowage process (pid \(getpid()))"), "\(message)")
         }
     }
@@ -110,16 +105,10 @@ struct ProcessTests {
     func killMinusNineLosesNoAcknowledgedWrite() async throws {
         let directory = makeTemporaryDirectory()
         defer { removeTemporaryDirectory(directory) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: burstBinary ?? "")
-        process.arguments = [directory]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try PipedProcess.start(burstBinary ?? "", arguments: [directory], output: .pipe, error: .null)
         var text = ""
         var acks = 0
-        let reader = output.fileHandleForReading
+        let reader = try #require(process.standardOutput)
         while acks < 400 {
             let chunk = reader.availableData
             if chunk.isEmpty { break }
@@ -128,8 +117,7 @@ struct ProcessTests {
         }
         kill(process.processIdentifier, SIGKILL)
         text += String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.waitUntilExit() == 128 + SIGKILL, "ended by the signal")
 
         var acked: [String: String] = [:]
         for line in text.split(separator: "\n") where line.hasPrefix("ACK ") {
