@@ -2,6 +2,16 @@ import StowageCSI
 import StowageLinux
 
 extension LoopDriver {
+    /// `--release-timeout SECONDS` (0 to 3600, fractions allowed), 10 s when not given.
+    /// - Throws: `DriverCommandLine.UsageError` naming the value.
+    static func releaseTimeout(_ line: DriverCommandLine) throws -> Duration {
+        guard let text = line.options["release-timeout"] else { return .seconds(10) }
+        guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
+            throw DriverCommandLine.UsageError("--release-timeout \"\(text)\" is not a number of seconds from 0 to 3600")
+        }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
     /// Detaches the volume's loop devices and waits until the kernel has let each one go.
     ///
     /// A device still in use elsewhere — its filesystem mounted in another mount namespace (a container that was

@@ -27,7 +27,7 @@ final class LoopDriver: Driver {
     let releaseTimeout: Duration
     let locks = KeyedLocks()
 
-    init(stateDirectory: String, nodeID: String, directIO: Bool, releaseTimeout: Duration = .seconds(10)) throws {
+    init(stateDirectory: String, nodeID: String, directIO: Bool, releaseTimeout: Duration) throws {
         store = try LoopStore(stateDirectory: stateDirectory)
         self.nodeID = nodeID
         self.directIO = directIO

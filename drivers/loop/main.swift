@@ -20,22 +20,13 @@ let usage = """
                       go before failing with their names (default 10)
     """
 let commandLine = DriverCommandLine.main(usage: usage, driverOptions: ["release-timeout"], driverFlags: ["no-direct-io"])
-let releaseTimeout: Duration
-if let text = commandLine.options["release-timeout"] {
-    guard let seconds = Double(text), seconds.isFinite, seconds >= 0, seconds <= 3600 else {
-        FileHandle.standardError.write(Data("error: --release-timeout \"\(text)\" is not a number of seconds from 0 to 3600\n\n\(usage)\n".utf8))
-        exit(2)
-    }
-    releaseTimeout = .milliseconds(Int64(seconds * 1000))
-} else {
-    releaseTimeout = .seconds(10)
-}
 
 let driver: LoopDriver
 let server: DriverServer
 do {
     driver = try LoopDriver(stateDirectory: commandLine.stateDirectory, nodeID: commandLine.nodeID,
-                            directIO: !commandLine.flags.contains("no-direct-io"), releaseTimeout: releaseTimeout)
+                            directIO: !commandLine.flags.contains("no-direct-io"),
+                            releaseTimeout: try LoopDriver.releaseTimeout(commandLine))
     server = try DriverServer(driver: driver, endpoint: commandLine.endpoint)
     try server.start()
 } catch {

@@ -30,9 +30,11 @@ enum YAMLPlainScalar {
         "on", "On", "ON", "off", "Off", "OFF",
     ]
     private static let nulls: Set<String> = ["~", "null", "Null", "NULL", ""]
+    private static let notANumber: [[UInt8]] = [".nan", ".NaN", ".NAN"].map { Array($0.utf8) }
+    private static let infinity: [[UInt8]] = [".inf", ".Inf", ".INF"].map { Array($0.utf8) }
 
     /// `[-+]?0b[0-1_]+ | [-+]?0o?[0-7_]+ | [-+]?(0|[1-9][0-9_]*) | [-+]?0x[0-9a-fA-F_]+ | [-+]?[1-9][0-9_]*(:[0-5]?[0-9])+`
-    static func isInteger(_ bytes: [UInt8]) -> Bool {
+    private static func isInteger(_ bytes: [UInt8]) -> Bool {
         var body = bytes[...]
         if let first = body.first, first == plus || first == minus { body = body.dropFirst() }
         guard let first = body.first else { return false }
@@ -54,13 +56,12 @@ enum YAMLPlainScalar {
 
     /// `[-+]?[0-9][0-9_]*(\.[0-9_]*)?([eE][-+]?[0-9]+)? | \.[0-9_]+([eE][-+][0-9]+)?`
     /// `| [-+]?[0-9][0-9_]*(:[0-5]?[0-9])+\.[0-9_]* | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)`
-    static func isFloat(_ bytes: [UInt8]) -> Bool {
-        let text = bytes[...]
-        if ["nan", "NaN", "NAN"].contains(where: { text.elementsEqual(Array(".\($0)".utf8)) }) { return true }
-        var body = text
+    private static func isFloat(_ bytes: [UInt8]) -> Bool {
+        if notANumber.contains(bytes) { return true }
+        var body = bytes[...]
         let signed = body.first == plus || body.first == minus
         if signed { body = body.dropFirst() }
-        if ["inf", "Inf", "INF"].contains(where: { body.elementsEqual(Array(".\($0)".utf8)) }) { return true }
+        if infinity.contains(where: { body.elementsEqual($0) }) { return true }
         guard let first = body.first else { return false }
         if first == dot {
             // Only unsigned, with at least one digit or underscore, and an exponent whose sign is required.
@@ -87,7 +88,7 @@ enum YAMLPlainScalar {
 
     /// `YYYY-MM-DD`, or `YYYY-M-D` then `T`, `t` or blanks, `h:mm:ss`, an optional fraction and an optional zone
     /// (`Z`, `+h`, `-hh:mm`, after optional blanks).
-    static func isTimestamp(_ bytes: [UInt8]) -> Bool {
+    private static func isTimestamp(_ bytes: [UInt8]) -> Bool {
         var cursor = bytes[...]
         func digits(_ least: Int, _ most: Int) -> Bool {
             let run = cursor.prefix(most).prefix(while: isDigit)

@@ -69,10 +69,9 @@ final class VolumeIndex: Sendable {
         let storageClass = claim.spec?.storageClassName ?? ""
         let volumeMode = claim.spec?.effectiveVolumeMode ?? PersistentVolumeMode.filesystem
         return state.withLock { state -> PersistentVolume? in
-            var chosenVolume: PersistentVolume?
             let groups = state.groups.keys
                 .filter { $0.storageClass == storageClass && $0.volumeMode == volumeMode && VolumeMatching.accessModesSatisfied(wanted, by: $0.accessModes) }
-            var best: (modes: Int, entry: Entry)?
+            var best: (modes: Int, entry: Entry, volume: PersistentVolume)?
             for group in groups {
                 guard let entries = state.groups[group] else { continue }
                 if let best, best.modes < group.accessModes.count { continue }
@@ -86,15 +85,14 @@ final class VolumeIndex: Sendable {
                           Self.filing(of: volume).map({ $0.group == group && $0.entry == entry }) == true else { continue }
                     if !VolumeMatching.selector(of: claim, matches: volume) { continue }
                     if let node, !VolumeMatching.nodeAffinity(of: volume, admits: node) { continue }
-                    best = (group.accessModes.count, entry)
-                    chosenVolume = volume
+                    best = (group.accessModes.count, entry, volume)
                     break
                 }
             }
-            guard let chosen = best?.entry, let volume = chosenVolume else { return nil }
-            Self.remove(chosen.name, from: &state)
-            state.reserved.insert(chosen.name)
-            return volume
+            guard let best else { return nil }
+            Self.remove(best.entry.name, from: &state)
+            state.reserved.insert(best.entry.name)
+            return best.volume
         }
     }
 

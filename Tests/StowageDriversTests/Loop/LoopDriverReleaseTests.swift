@@ -109,4 +109,18 @@ struct LoopDriverReleaseTests {
         #expect(try fileInImage(h.image(volume.volumeId), "/last.txt") == "written last")
         _ = try await h.client.deleteVolume(DeleteVolumeRequest(volumeId: volume.volumeId))
     }
+
+    @Test func aReleaseTimeoutThatIsNotANumberOfSecondsIsRefusedSayingSo() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stowage-loop-usage-\(UUID().uuidString.prefix(8))").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        for value in ["soon", "-1", "7200"] {
+            let output = try PipedProcess.run(try #require(LoopDriverHost.executable), arguments: [
+                "--endpoint", "unix://\(directory)/driver.sock", "--state-dir", "\(directory)/state", "--node-id", "n",
+                "--release-timeout", value])
+            let message = String(decoding: output.standardError, as: UTF8.self)
+            #expect(output.status == 1)
+            #expect(message.contains("--release-timeout \"\(value)\" is not a number of seconds from 0 to 3600"), "\(message)")
+            #expect(access("\(directory)/driver.sock", F_OK) != 0, "nothing served")
+        }
+    }
 }
