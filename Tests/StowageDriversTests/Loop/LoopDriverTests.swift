@@ -131,12 +131,16 @@ struct LoopDriverTests {
         // waits it out and succeeds.
         let brief = open(paths.target, O_RDONLY | O_CLOEXEC)
         #expect(brief >= 0)
-        let closer = Task {
-            try await Task.sleep(for: .milliseconds(300))
+        // Closed from a thread of its own: a task on the cooperative pool can wait far longer than 0.3 s for a
+        // thread when the rest of the suite keeps both busy (a CI run failed this way).
+        let closed = DispatchSemaphore(value: 0)
+        Thread {
+            usleep(300_000)
             close(brief)
-        }
+            closed.signal()
+        }.start()
         _ = try await h.client.nodeUnpublishVolume(unpublish)
-        try await closer.value
+        closed.wait()
         #expect(access(paths.target, F_OK) != 0, "the target is unmounted and removed")
 
         // Open throughout: after a second the unpublish fails saying the mount is busy, and leaves it mounted.
