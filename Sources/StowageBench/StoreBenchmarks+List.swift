@@ -66,4 +66,7 @@ extension StoreBenchmarks {
 public struct BenchmarkError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
+
+    /// A benchmark that could not run, and why.
+    public init(message: String) { self.message = message }
 }

@@ -139,4 +139,17 @@ struct PlacementTests {
             try await cluster.waitForDeletion(CSIStorageCapacity.self, "kube-system/late-test-node")
         }
     }
+
+    @Test func aNodeOnlyDriverIsDescribedWithoutBeingAskedForCapacity() async throws {
+        // emptydir has no controller service: the node must not call ControllerGetCapabilities on it (that failed
+        // every 30 s, and the driver never got its CSIDriver object).
+        try await withNode(drivers: [.emptydir]) { cluster in
+            let driver = try await cluster.waitFor(CSIDriver.self, "emptydir.stowage.dev") { _ in true }
+            #expect(driver.spec?.storageCapacity == false)
+            #expect(driver.spec?.volumeLifecycleModes == ["Ephemeral"])
+            #expect(driver.spec?.attachRequired == false)
+            let capacities = try await cluster.cluster.list(CSIStorageCapacity.self, ListOptions(namespace: "kube-system")).items
+            #expect(capacities.isEmpty)
+        }
+    }
 }

@@ -45,6 +45,16 @@ public final class DriverSupervisor: Sendable {
         }
     }
 
+    /// The path of driver `name`'s executable in ``defaultBinaries``, for tools that start one driver themselves.
+    /// - Throws: ``NodeAgentError`` naming the path looked at and the build command that makes it.
+    public static func executable(named name: String) throws -> String {
+        let path = "\(defaultBinaries)/stowage-\(name)"
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw NodeAgentError("driver executable \(path) not found: build it with the same configuration as this program (swift build -c release --product stowage-\(name)), or set STOWAGE_DRIVERS_DIR")
+        }
+        return path
+    }
+
     /// Supervises every driver until cancelled.
     public func run() async {
         await withTaskGroup(of: Void.self) { group in

@@ -61,7 +61,10 @@ struct CapacityPublisher: Sendable {
     private func capacities(of driver: RegisteredDriver, classes: [StorageClass], node: Node) async throws -> [String: CSIStorageCapacity] {
         let name = driver.name
         var wanted: [String: CSIStorageCapacity] = [:]
-        let capabilities = try await driver.client.controllerGetCapabilities(timeout: .seconds(10)).capabilities
+        // A node-only driver (emptydir) has no controller service to ask: it neither provisions nor reports capacity.
+        let plugin = try await driver.client.getPluginCapabilities(timeout: .seconds(10)).capabilities
+        let capabilities = plugin.contains(.service(.controllerService))
+            ? try await driver.client.controllerGetCapabilities(timeout: .seconds(10)).capabilities : []
         let reportsCapacity = capabilities.contains(.rpc(.getCapacity))
         try await ensureCSIDriver(name, storageCapacity: reportsCapacity, provisions: capabilities.contains(.rpc(.createDeleteVolume)))
         guard reportsCapacity else { return [:] }

@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
+import StowageAPI
 import StowageBench
 import StowageClient
 import StowageControllers
+import Synchronization
 
 /// `stowage bench api`: a real `stowage serve` (a child process on a temporary state directory, HTTPS on a free
 /// port) measured from the client side: create throughput, get latency, watch fan-out, resident memory.
@@ -88,9 +90,6 @@ struct BenchAPICommand: AsyncParsableCommand {
     }
 }
 
-import StowageAPI
-import Synchronization
-
 /// Small PVs for benchmarks.
 enum BenchVolumes {
     static func volume(_ name: String) -> PersistentVolume {
@@ -108,13 +107,19 @@ final class BenchServer {
         port = try FreePort.find()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe")
         process.arguments = ["serve", "--state-dir", stateDirectory, "--listen-address", "127.0.0.1:\(port)", "--controllers=\(controllers)"]
+        // The server's messages go to a file in its state directory, so a server that fails to start is explained.
+        let logPath = stateDirectory + "/serve.log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        process.standardError = FileHandle(forWritingAtPath: logPath) ?? FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: stateDirectory + "/kubeconfig") || !FreePort.accepts(port) {
-            guard process.isRunning else { throw ValidationError("stowage serve exited with status \(process.terminationStatus)") }
-            guard Date() < deadline else { stop(); throw ValidationError("stowage serve did not become ready in 60 s") }
+            guard process.isRunning else {
+                let lastLines = ((try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "").split(separator: "\n").suffix(3)
+                throw BenchmarkError(message: "stowage serve exited with status \(process.terminationStatus): " + lastLines.joined(separator: " / "))
+            }
+            guard Date() < deadline else { stop(); throw BenchmarkError(message: "stowage serve did not become ready in 60 s") }
             usleep(50_000)
         }
     }
@@ -143,7 +148,7 @@ enum FreePort {
         let bound = withUnsafeMutablePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw ValidationError("cannot find a free TCP port") }
+        guard bound else { throw BenchmarkError(message: "cannot find a free TCP port") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 

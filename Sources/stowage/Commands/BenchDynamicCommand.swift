@@ -3,6 +3,7 @@ import Foundation
 import StowageAPI
 import StowageClient
 import StowageControllers
+import StowageNode
 import StowageStore
 
 /// `stowage bench dynamic`: issue 6's dynamic-provisioning benchmarks through the real controllers and a real
@@ -19,12 +20,15 @@ struct BenchDynamicCommand: AsyncParsableCommand {
     @Option(help: "Size of each claim.") var size = "64Mi"
     @Option(help: "For loop: Filesystem (mkfs happens at stage, not here) or Block.") var volumeMode = "Filesystem"
 
+    func validate() throws {
+        guard ["hostpath", "loop"].contains(driver) else { throw ValidationError("--driver: \(driver) is not a driver this benchmark runs; use hostpath or loop") }
+    }
+
     func run() async throws {
         let directory = "/tmp/stowage-bench-dynamic-\(getpid())"
         try FileManager.default.createDirectory(atPath: "\(directory)/plugins", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let executable = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("stowage-\(driver)").path
+        let executable = try DriverSupervisor.executable(named: driver)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = ["--endpoint", "unix://\(directory)/plugins/\(driver).sock", "--state-dir", "\(directory)/driver", "--node-id", "bench-node"]

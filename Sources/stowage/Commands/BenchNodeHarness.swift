@@ -23,7 +23,7 @@ struct BenchNodeHarness {
         let directory = "/tmp/stowage-bench-\(name)-\(getpid())"
         try FileManager.default.createDirectory(atPath: "\(directory)/plugins", withIntermediateDirectories: true)
         let driver = Process()
-        driver.executableURL = URL(fileURLWithPath: DriverSupervisor.defaultBinaries + "/stowage-hostpath")
+        driver.executableURL = URL(fileURLWithPath: try DriverSupervisor.executable(named: "hostpath"))
         driver.arguments = ["--endpoint", "unix://\(directory)/plugins/hostpath.sock", "--state-dir", "\(directory)/driver", "--node-id", "bench-node"]
         driver.standardError = FileHandle.nullDevice
         try driver.run()
