@@ -145,8 +145,22 @@ public enum APIBenchmarks {
 
     /// Resident memory of a process, from `/proc/<pid>/status` (VmRSS), in kB.
     public static func residentKilobytes(pid: Int32) -> Int? {
+        statusKilobytes(pid: pid, field: "VmRSS")
+    }
+
+    /// Resident memory with its two parts, as a figure for the README: "50.0 MiB (anonymous 7.8 MiB; mapped
+    /// from files 42.2 MiB: code and shared libraries)". Nil when the process is gone.
+    public static func residentMemoryDescription(pid: Int32) -> String? {
+        guard let total = statusKilobytes(pid: pid, field: "VmRSS"), let anonymous = statusKilobytes(pid: pid, field: "RssAnon"),
+              let files = statusKilobytes(pid: pid, field: "RssFile") else { return nil }
+        func mebibytes(_ kilobytes: Int) -> String { String(format: "%.1f MiB", Double(kilobytes) / 1024) }
+        return "\(mebibytes(total)) (anonymous \(mebibytes(anonymous)); mapped from files \(mebibytes(files)): code and shared libraries)"
+    }
+
+    /// One `kB` field of `/proc/<pid>/status`.
+    private static func statusKilobytes(pid: Int32, field: String) -> Int? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
             return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
         }
         return nil

@@ -26,8 +26,8 @@ struct BenchAPICommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let controllers = apiOnly ? ControllerSelection.known.map { "-" + $0 }.joined(separator: ",") : "*"
         try await withServer(directory: directory + "/throughput", controllers: controllers) { server, cluster in
-            if let idle = APIBenchmarks.residentKilobytes(pid: server.process.processIdentifier) {
-                print(String(format: "idle server resident memory: %.1f MiB", Double(idle) / 1024))
+            if let idle = APIBenchmarks.residentMemoryDescription(pid: server.process.processIdentifier) {
+                print("idle server resident memory: \(idle)")
             }
             print(try await APIBenchmarks.createThroughput(cluster, creates: creates, clients: clients))
             print(try await APIBenchmarks.getLatency(cluster, names: (0..<min(creates, 1000)).map { "bench-\($0)" }, samples: 2_000))
