@@ -38,6 +38,14 @@ final class Watcher<T: APIObject>: WatchSink {
         self.bufferLimit = bufferLimit
     }
 
+    // Called on the committer's thread for every watcher of a kind after each batch, through `WatchSink`. Left
+    // generic, each call looked up the runtime metadata of the generic types it uses: 8% of the server's CPU
+    // samples while 100 clients watched a burst of claims, gone from the profile once specialized for the busy
+    // kinds (the watch p99 did not move measurably on a noisy machine).
+    @_specialize(exported: false, where T == PersistentVolumeClaim)
+    @_specialize(exported: false, where T == PersistentVolume)
+    @_specialize(exported: false, where T == Pod)
+    @_specialize(exported: false, where T == Event)
     func receive(_ changes: [ChangeRecord], cache: DecodeCache) {
         state.withLock { state in
             switch state.phase {

@@ -109,7 +109,7 @@ final class BenchServer {
         process.arguments = ["serve", "--state-dir", stateDirectory, "--listen-address", "127.0.0.1:\(port)", "--controllers=\(controllers)"]
         // The server's messages go to a file in its state directory, so a server that fails to start is explained.
         let logPath = stateDirectory + "/serve.log"
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle(forWritingAtPath: logPath) ?? FileHandle.nullDevice
         try process.run()
