@@ -145,25 +145,28 @@ public enum APIBenchmarks {
 
     /// Resident memory of a process, from `/proc/<pid>/status` (VmRSS), in kB.
     public static func residentKilobytes(pid: Int32) -> Int? {
-        statusKilobytes(pid: pid, field: "VmRSS")
+        statusKilobytes(pid: pid)["VmRSS"]
     }
 
     /// Resident memory with its two parts, as a figure for the README: "50.0 MiB (anonymous 7.8 MiB; mapped
     /// from files 42.2 MiB: code and shared libraries)". Nil when the process is gone.
     public static func residentMemoryDescription(pid: Int32) -> String? {
-        guard let total = statusKilobytes(pid: pid, field: "VmRSS"), let anonymous = statusKilobytes(pid: pid, field: "RssAnon"),
-              let files = statusKilobytes(pid: pid, field: "RssFile") else { return nil }
+        let fields = statusKilobytes(pid: pid)
+        guard let total = fields["VmRSS"], let anonymous = fields["RssAnon"], let files = fields["RssFile"] else { return nil }
         func mebibytes(_ kilobytes: Int) -> String { String(format: "%.1f MiB", Double(kilobytes) / 1024) }
         return "\(mebibytes(total)) (anonymous \(mebibytes(anonymous)); mapped from files \(mebibytes(files)): code and shared libraries)"
     }
 
-    /// One `kB` field of `/proc/<pid>/status`.
-    private static func statusKilobytes(pid: Int32, field: String) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
-        for line in status.split(separator: "\n") where line.hasPrefix(field + ":") {
-            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+    /// The `kB` fields of `/proc/<pid>/status` by name (empty when the process is gone).
+    private static func statusKilobytes(pid: Int32) -> [String: Int] {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return [:] }
+        var fields: [String: Int] = [:]
+        for line in status.split(separator: "\n") where line.hasSuffix(" kB") {
+            let parts = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard parts.count == 3, parts[0].hasSuffix(":"), let value = Int(parts[1]) else { continue }
+            fields[String(parts[0].dropLast())] = value
         }
-        return nil
+        return fields
     }
 }
 

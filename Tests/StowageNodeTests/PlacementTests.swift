@@ -144,7 +144,7 @@ struct PlacementTests {
         // emptydir has no controller service: the node must not call ControllerGetCapabilities on it (that failed
         // every 30 s, and the driver never got its CSIDriver object).
         try await withNode(drivers: [.emptydir]) { cluster in
-            let driver = try await cluster.waitFor(CSIDriver.self, "emptydir.stowage.dev") { _ in true }
+            let driver = try await cluster.waitFor(CSIDriver.self, "emptydir.stowage.dev")
             #expect(driver.spec?.storageCapacity == false)
             #expect(driver.spec?.volumeLifecycleModes == ["Ephemeral"])
             #expect(driver.spec?.attachRequired == false)

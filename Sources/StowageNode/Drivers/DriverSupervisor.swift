@@ -48,7 +48,7 @@ public final class DriverSupervisor: Sendable {
     /// The path of driver `name`'s executable in ``defaultBinaries``, for tools that start one driver themselves.
     /// - Throws: ``NodeAgentError`` naming the path looked at and the build command that makes it.
     public static func executable(named name: String) throws -> String {
-        let path = "\(defaultBinaries)/stowage-\(name)"
+        let path = executable(name, in: defaultBinaries)
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw NodeAgentError("driver executable \(path) not found: build it with the same configuration as this program (swift build -c release --product stowage-\(name)), or set STOWAGE_DRIVERS_DIR")
         }
@@ -62,7 +62,9 @@ public final class DriverSupervisor: Sendable {
         }
     }
 
-    func executable(_ name: String) -> String { "\(binaries)/stowage-\(name)" }
+    func executable(_ name: String) -> String { Self.executable(name, in: binaries) }
+
+    private static func executable(_ name: String, in binaries: String) -> String { "\(binaries)/stowage-\(name)" }
 
     /// A driver left running by an earlier `stowage serve` that was killed (its children outlive it): stopped
     /// before a new one is started on the same state, so two never serve one directory. Only a process whose

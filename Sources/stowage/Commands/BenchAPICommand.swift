@@ -110,9 +110,11 @@ final class BenchServer {
         // The server's messages go to a file in its state directory, so a server that fails to start is explained.
         let logPath = stateDirectory + "/serve.log"
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: logPath) ?? FileHandle.nullDevice
+        process.standardError = log ?? FileHandle.nullDevice
         try process.run()
+        try? log?.close()  // the child has its own copy
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: stateDirectory + "/kubeconfig") || !FreePort.accepts(port) {
             guard process.isRunning else {

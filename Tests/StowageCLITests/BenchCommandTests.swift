@@ -1,0 +1,35 @@
+import Foundation
+import StowageLinux
+import Testing
+
+/// The benchmarks refuse what they cannot run, saying why, before measuring anything.
+@Suite("stowage bench: refusals", .enabled(if: CommandRunner.executable != nil, "the stowage executable is not built: run `swift build` first"))
+struct BenchCommandTests {
+    private static func bench(_ arguments: [String], driversDirectory: String? = nil) throws -> CommandRunner.Result {
+        var environment = ProcessInfo.processInfo.environment
+        if let driversDirectory { environment["STOWAGE_DRIVERS_DIR"] = driversDirectory }
+        return CommandRunner.Result(try PipedProcess.run(try #require(CommandRunner.executable), arguments: ["bench"] + arguments,
+                                                         environment: environment))
+    }
+
+    @Test func aDriverTheBenchmarkDoesNotRunIsNamed() throws {
+        let result = try Self.bench(["dynamic", "--driver", "nfs"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("--driver: nfs is not a driver this benchmark runs; use hostpath or loop"), "\(result.stderr)")
+    }
+
+    @Test func aMissingDriverExecutableIsNamedWithTheBuildCommand() throws {
+        let result = try Self.bench(["dynamic", "--claims", "1", "--sequential", "0"], driversDirectory: "/nonexistent-stowage-drivers")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("driver executable /nonexistent-stowage-drivers/stowage-hostpath not found: build it"), "\(result.stderr)")
+        #expect(result.stderr.contains("swift build -c release --product stowage-hostpath"), "\(result.stderr)")
+    }
+
+    @Test func aServerThatCannotStartIsExplainedByItsOwnMessage() throws {
+        let result = try Self.bench(["api", "--creates", "1", "--events", "1", "--watchers", "1", "--loaded", "0"],
+                                    driversDirectory: "/nonexistent-stowage-drivers")
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("stowage serve exited with status 1"), "\(result.stderr)")
+        #expect(result.stderr.contains("driver executable /nonexistent-stowage-drivers/stowage-"), "the server's own reason: \(result.stderr)")
+    }
+}
