@@ -62,4 +62,38 @@ struct MountTests {
             return text.hasPrefix("mount(bind)(\"/nonexistent-") && text.contains("(errno 2)")
         }
     }
+
+    @Test func aMountBusyForAnInstantIsUnmountedAndOneBusyThroughoutFailsWithEBUSY() throws {
+        let directory = try LinuxTestSupport.scratchDirectory("busy")
+        defer { LinuxTestSupport.cleanUp(directory) }
+        try Mount.tmpfs(at: directory, sizeBytes: 1 << 20)
+        defer { try? Mount.unmount(directory, mode: .detach) }
+        FileManager.default.createFile(atPath: "\(directory)/held", contents: Data("x".utf8))
+
+        // Held for 0.3 s, closed from a thread of its own: unmount waits it out.
+        let brief = open("\(directory)/held", O_RDONLY | O_CLOEXEC)
+        #expect(brief >= 0)
+        let closed = DispatchSemaphore(value: 0)
+        Thread {
+            usleep(300_000)
+            close(brief)
+            closed.signal()
+        }.start()
+        try Mount.unmount(directory)
+        closed.wait()
+        #expect(try !MountInfo.isMountPoint(directory))
+
+        // Held throughout: EBUSY once the grace has passed, and the mount stays.
+        try Mount.tmpfs(at: directory, sizeBytes: 1 << 20)
+        FileManager.default.createFile(atPath: "\(directory)/held", contents: Data("x".utf8))
+        let holder = open("\(directory)/held", O_RDONLY | O_CLOEXEC)
+        #expect(holder >= 0)
+        defer { close(holder) }
+        let started = ContinuousClock.now
+        #expect { try Mount.unmount(directory) } throws: { error in
+            (error as? LinuxError)?.errno == EBUSY && "\(error)".contains("umount2(\"\(directory)\")")
+        }
+        #expect(ContinuousClock.now - started >= Mount.busyGrace)
+        #expect(try MountInfo.isMountPoint(directory))
+    }
 }

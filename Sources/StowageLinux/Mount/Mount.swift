@@ -65,17 +65,31 @@ public enum Mount {
 
     /// How `unmount` detaches.
     public enum UnmountMode: Sendable {
-        /// Fail with EBUSY while something uses the mount.
+        /// Fail with EBUSY when something still uses the mount after ``busyGrace``.
         case normal
         /// `MNT_DETACH`: detach now, free when the last user goes (lazy).
         case detach
     }
 
-    /// Unmounts `target` (never following a symlink at `target`). An unmounted path is an error (EINVAL).
-    /// - Throws: `LinuxError` with call `umount2`.
+    /// How long a busy mount is tried again before `unmount` gives up: anything on the machine that is starting a
+    /// process (its child holds the parent's descriptors until it execs) or a container (its new mount namespace
+    /// holds a propagated copy until it makes its mounts private) can pin a mount for an instant.
+    public static let busyGrace = Duration.seconds(1)
+
+    /// Unmounts `target` (never following a symlink at `target`); a busy mount is tried again every 20 ms for up
+    /// to ``busyGrace``. An unmounted path is an error (EINVAL).
+    /// - Throws: `LinuxError` with call `umount2` (EBUSY when the mount is still in use after the grace).
     public static func unmount(_ target: String, mode: UnmountMode = .normal) throws {
         let flags: Int32 = (mode == .detach ? 2 : 0) | 8  // MNT_DETACH, UMOUNT_NOFOLLOW
-        try checkedSystemCall("umount2", path: target) { umount2(target, flags) }
+        let deadline = ContinuousClock.now.advanced(by: busyGrace)
+        while true {
+            do {
+                try checkedSystemCall("umount2", path: target) { umount2(target, flags) }
+                return
+            } catch let error as LinuxError where error.errno == EBUSY && ContinuousClock.now < deadline {
+                usleep(20_000)
+            }
+        }
     }
 
     /// Unmounts every mount stacked on `target` (a target can be mounted more than once); returns how many
