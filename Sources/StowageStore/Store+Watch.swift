@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import StowageAPI
+import Synchronization
 
 extension Store {
     /// Watches a kind. With `options.resourceVersion` set, first replays every change after that revision, then
@@ -13,19 +14,40 @@ extension Store {
     /// The watch registers with the hub *before* reading the backlog, so no change falls between backlog and
     /// live stream; duplicates are dropped by revision.
     public func watch<T: APIObject>(_ type: T.Type, _ options: StoreWatchOptions<T> = StoreWatchOptions()) async throws -> AsyncThrowingStream<WatchEvent<T>, any Error> {
+        let limit = max(1, self.options.watchBufferLimit)
+        let (stream, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream(bufferingPolicy: .bufferingOldest(limit))
+        let receiver = WatchReceiver<T>(events: { events in
+            for event in events {
+                if case .dropped = continuation.yield(event) { return false }
+            }
+            return true
+        }, end: { error in
+            continuation.finish(throwing: error)
+        })
+        let subscription = await watch(type, options, receiver: receiver)
+        continuation.onTermination = { _ in subscription.cancel() }
+        return stream
+    }
+
+    /// Watches a kind as ``watch(_:_:)`` does, handing events to `receiver` one committed batch per call instead
+    /// of through a stream: for a consumer that writes batches out (the API server's watch responses), with no
+    /// task in between. `receiver.events` runs on the store's committer thread and must return quickly; it
+    /// returns false when its consumer has fallen too far behind, which ends the watch with ``APIError``
+    /// Expired. `receiver.end` is called once, when the watch ends for any reason other than
+    /// ``WatchSubscription/cancel()``. Errors opening the watch (an expired resourceVersion, a closed store)
+    /// arrive through `receiver.end` too.
+    public func watch<T: APIObject>(_ type: T.Type, _ options: StoreWatchOptions<T>, receiver: WatchReceiver<T>) async -> WatchSubscription {
         let resource = T.resource.storageKey
         let namespace = options.namespace.flatMap { T.resource.namespaced && !$0.isEmpty ? $0 : nil }
-        let (stream, continuation) = AsyncThrowingStream<WatchEvent<T>, any Error>.makeStream(
-            bufferingPolicy: .bufferingOldest(max(1, self.options.watchBufferLimit)))
-        let watcher = Watcher<T>(continuation: continuation, namespace: namespace, filter: options.filter,
+        let watcher = Watcher<T>(receiver: receiver, namespace: namespace, filter: options.filter,
                                  bufferLimit: max(1, self.options.watchBufferLimit))
         if isClosed {
             watcher.end(StoreError.closed)
-            return stream
+            return WatchSubscription {}
         }
         let id = hub.add(resource: resource, watcher)
         let hub = self.hub
-        continuation.onTermination = { _ in hub.remove(resource: resource, id: id) }
+        let subscription = WatchSubscription { hub.remove(resource: resource, id: id) }
 
         let since = options.resourceVersion
         let withPrevious = options.filter != nil
@@ -41,12 +63,46 @@ extension Store {
                 return (try Backlog.read(db, resource: resource, namespace: namespace, after: since, withPrevious: withPrevious), since)
             }
         } catch {
+            subscription.cancel()
             watcher.end(error)
-            return stream
+            return subscription
         }
         watcher.start(backlog: start.backlog, after: start.after)
-        return stream
+        return subscription
     }
+}
+
+/// Where a watch's events go: see ``Store/watch(_:_:receiver:)``.
+public struct WatchReceiver<T: APIObject>: Sendable {
+    let events: @Sendable ([WatchEvent<T>]) -> Bool
+    let end: @Sendable ((any Error)?) -> Void
+
+    /// `events` takes one batch (in revision order; false: the consumer is too far behind, end the watch);
+    /// `end` is told how the watch ended (nil: the store closed).
+    public init(events: @escaping @Sendable ([WatchEvent<T>]) -> Bool, end: @escaping @Sendable ((any Error)?) -> Void) {
+        self.events = events
+        self.end = end
+    }
+}
+
+/// A running watch started with ``Store/watch(_:_:receiver:)``.
+public final class WatchSubscription: Sendable {
+    private let onCancel: Mutex<(@Sendable () -> Void)?>
+
+    init(onCancel: @escaping @Sendable () -> Void) {
+        self.onCancel = Mutex(onCancel)
+    }
+
+    /// Stops the watch: no batch is handed over once this returns, except one the committer is delivering at
+    /// that moment. Safe to call more than once.
+    public func cancel() {
+        onCancel.withLock { action -> (@Sendable () -> Void)? in
+            defer { action = nil }
+            return action
+        }?()
+    }
+
+    deinit { cancel() }
 }
 
 /// Reads changes after a revision from the log, for a watch's replay.

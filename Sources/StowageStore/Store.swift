@@ -15,7 +15,8 @@ import Synchronization
 public final class Store: Sendable {
     /// The state directory.
     public let directory: String
-    let options: StoreOptions
+    /// The tuning this store was opened with.
+    public let options: StoreOptions
     let pool: DatabasePool
     let hub: WatchHub
     let compactor: Compactor

@@ -3,18 +3,17 @@ import StowageAPI
 import Synchronization
 
 /// One watch of kind `T`: buffers live changes while its backlog is read, then turns changes into
-/// ``WatchEvent``s (namespace, filter transitions) and yields them into its stream.
+/// ``WatchEvent``s (namespace, filter transitions) and hands them to its ``WatchReceiver``, one call per
+/// committed batch.
 ///
 /// Life cycle: created in the *starting* phase and registered with the hub before the backlog is read (so no
 /// change can fall between backlog and live stream); ``start(backlog:after:)`` yields the backlog, then the
 /// buffered live changes newer than the last yielded revision, and goes *live*. Every change at or below the
 /// last yielded revision is dropped, so a change seen in both backlog and live stream is delivered once.
 ///
-/// Limits: more than `bufferLimit` undelivered events (in the stream's buffer, or buffered while starting) end
-/// the watch with ``APIError`` Expired; memory per watcher is bounded.
+/// Limits: more than `bufferLimit` changes buffered while starting, or a receiver that refuses a batch (its
+/// consumer is too far behind), end the watch with ``APIError`` Expired; memory per watcher is bounded.
 final class Watcher<T: APIObject>: WatchSink {
-    typealias Stream = AsyncThrowingStream<WatchEvent<T>, any Error>
-
     private enum Phase {
         case starting([ChangeRecord])
         case live
@@ -25,14 +24,14 @@ final class Watcher<T: APIObject>: WatchSink {
         var lastRevision: Int64 = 0
     }
 
-    let continuation: Stream.Continuation
+    private let receiver: WatchReceiver<T>
     private let namespace: String?
     private let filter: (@Sendable (T) -> Bool)?
     private let bufferLimit: Int
     private let state = Mutex(State())
 
-    init(continuation: Stream.Continuation, namespace: String?, filter: (@Sendable (T) -> Bool)?, bufferLimit: Int) {
-        self.continuation = continuation
+    init(receiver: WatchReceiver<T>, namespace: String?, filter: (@Sendable (T) -> Bool)?, bufferLimit: Int) {
+        self.receiver = receiver
         self.namespace = namespace
         self.filter = filter
         self.bufferLimit = bufferLimit
@@ -84,7 +83,7 @@ final class Watcher<T: APIObject>: WatchSink {
     private func endLocked(_ state: inout State, _ error: (any Error)?) {
         if case .ended = state.phase { return }
         state.phase = .ended
-        continuation.finish(throwing: error)
+        receiver.end(error)
     }
 
     private func overflow() -> APIError {
@@ -95,22 +94,25 @@ final class Watcher<T: APIObject>: WatchSink {
         namespace.map { $0 == change.namespace } ?? true
     }
 
+    /// Turns `changes` into events and hands them to the receiver in one call.
     private func deliverLocked(_ changes: [ChangeRecord], _ state: inout State, cache: DecodeCache) {
+        guard case .live = state.phase else { return }
+        var batch: [WatchEvent<T>] = []
+        var failure: (any Error)?
         for change in changes where change.revision > state.lastRevision && inNamespace(change) {
-            guard case .live = state.phase else { return }
             do {
-                for event in try events(for: change, cache: cache) {
-                    if case .dropped = continuation.yield(event) {
-                        endLocked(&state, overflow())
-                        return
-                    }
-                }
+                batch.append(contentsOf: try events(for: change, cache: cache))
             } catch {
-                endLocked(&state, StoreError.wrap(error, operation: "decode \(T.resource.storageKey) at revision \(change.revision) for a watch"))
-                return
+                failure = StoreError.wrap(error, operation: "decode \(T.resource.storageKey) at revision \(change.revision) for a watch")
+                break
             }
             state.lastRevision = change.revision
         }
+        if !batch.isEmpty, !receiver.events(batch) {
+            endLocked(&state, overflow())
+            return
+        }
+        if let failure { endLocked(&state, failure) }
     }
 
     /// The events `change` means for this watch: without a filter, the change itself; with one, ADDED when the

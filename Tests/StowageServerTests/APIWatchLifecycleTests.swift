@@ -6,7 +6,7 @@ import StowageJSON
 import StowageStore
 @testable import StowageServer
 
-/// How watches end: the client hanging up, the server shutting down, and a burst that queues up behind the
+/// How watches end: the client hanging up, the server shutting down, a client too far behind, and a burst that queues up behind the
 /// writer still arriving whole and in order.
 @Suite struct APIWatchLifecycleTests {
     /// A client that closes its watch connection while nothing is happening must not leave the watch running:
@@ -73,6 +73,39 @@ import StowageStore
         }
         #expect(names.count == total)
         #expect(revisions == revisions.sorted())
+    }
+
+    /// A watch whose client stops reading is ended, not buffered without bound: once more than the store's
+    /// watch buffer limit of events wait behind a blocked write, the stream ends with an ERROR event carrying
+    /// 410 Expired (the client starts a new watch) and the watch is unregistered.
+    @Test func aWatchThatFallsTooFarBehindEndsWith410Expired() async throws {
+        var options = StoreOptions()
+        options.watchBufferLimit = 5
+        let server = try await TestServer(storeOptions: options)
+        defer { Task { await server.stop() } }
+        let before = server.store.watcherCount
+        let start = try await server.client.list(PersistentVolumeClaim.self, ListOptions(namespace: "default")).resourceVersion
+        let socket = server.socketPath
+        let fd = try await onThread {
+            try RawSocketHTTP.openStream(socket: socket, path: "/api/v1/namespaces/default/persistentvolumeclaims?watch=1&resourceVersion=\(start)")
+        }
+        defer { close(fd) }
+        // 100 KiB claims, 6 MB in all: far more than the socket buffers hold while nobody reads.
+        let bulk = String(repeating: "x", count: 100 * 1024)
+        let total = 60
+        for index in 0..<total {
+            var claim = PersistentVolumeClaim(name: "big-\(index)", request: Quantity(bytes: 1 << 20))
+            claim.metadata.annotations = ["example.com/bulk": bulk]
+            _ = try await server.cluster.create(claim)
+        }
+        let body = try await onThread { try RawSocketHTTP.readChunkedBody(fd) }
+        let lines = body.split(separator: "\n")
+        let added = lines.filter { $0.hasPrefix(#"{"type":"ADDED""#) }.count
+        #expect(added < total, "the watch was cut off before every event was queued")
+        #expect(lines.last?.contains(#""type":"ERROR""#) == true)
+        #expect(lines.last?.contains(#""code":410"#) == true)
+        #expect(lines.last?.contains("were not consumed") == true)
+        #expect(await eventually { server.store.watcherCount == before }, "the watch is unregistered")
     }
 
     private struct WireEvent: Decodable {

@@ -52,4 +52,28 @@ import StowageStore
         #expect(raw.code == 200)
         #expect(raw.body.contains(#""type":"ADDED""#), "without a resourceVersion the current objects come first")
     }
+
+    /// A claim that stops matching a watch's label selector is DELETED for that watch with its last matching
+    /// state, while an unfiltered watch of the same change gets MODIFIED with the new state: two bodies at one
+    /// revision, and the encoding shared between watchers must not hand one the other's.
+    @Test func aClaimLeavingASelectorIsDeletedWithItsLastMatchingState() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.stop() } }
+        let start = try await server.client.list(PersistentVolumeClaim.self, ListOptions(namespace: "default")).resourceVersion
+        var claim = PersistentVolumeClaim(name: "leaves", request: Quantity(bytes: 1 << 20))
+        claim.metadata.labels = ["app": "web"]
+        claim = try await server.cluster.create(claim)
+        claim.metadata.labels = ["app": "db"]
+        _ = try await server.cluster.update(claim)
+
+        let path = "/api/v1/namespaces/default/persistentvolumeclaims?watch=1&timeoutSeconds=1&resourceVersion=\(start)"
+        let everything = try await server.raw("GET", path).body.split(separator: "\n")
+        let selected = try await server.raw("GET", path + "&labelSelector=app%3Dweb").body.split(separator: "\n")
+        #expect(everything.count == 2)
+        #expect(everything.last?.contains(#""type":"MODIFIED""#) == true)
+        #expect(everything.last?.contains(#""app":"db""#) == true)
+        #expect(selected.count == 2)
+        #expect(selected.last?.contains(#""type":"DELETED""#) == true)
+        #expect(selected.last?.contains(#""app":"web""#) == true, "DELETED carries the state that matched: \(selected.last ?? "")")
+    }
 }

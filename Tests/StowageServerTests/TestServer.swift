@@ -21,10 +21,10 @@ final class TestServer: @unchecked Sendable {
 
     var socketPath: String { directory + "/api.sock" }
 
-    init() async throws {
+    init(storeOptions: StoreOptions = StoreOptions()) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("server-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        store = try Store.open(directory: directory)
+        store = try Store.open(directory: directory, options: storeOptions)
         cluster = LocalCluster(store: store)
         try await cluster.bootstrap()
         var logger = Logger(label: "test.api")
@@ -108,6 +108,22 @@ enum RawSocketHTTP {
         return fd
     }
 
+    /// Reads the rest of a chunked response from a socket opened with ``openStream(socket:path:)`` until its
+    /// last chunk, and returns the body. Blocking; fails after `timeout` seconds without the last chunk.
+    static func readChunkedBody(_ fd: Int32, timeout: Int = 30) throws -> String {
+        var wait = timeval(tv_sec: timeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let lastChunk = Array("\r\n0\r\n\r\n".utf8)
+        while !response.suffix(lastChunk.count).elementsEqual(lastChunk) {
+            let count = read(fd, &buffer, buffer.count)
+            guard count > 0 else { throw Failure(call: "read", path: "a watch stream", errno: count == 0 ? ECONNRESET : Glibc.errno) }
+            response.append(contentsOf: buffer[0..<count])
+        }
+        return dechunk(String(decoding: response, as: UTF8.self))
+    }
+
     /// A socket call that failed, with its errno.
     struct Failure: Error, CustomStringConvertible {
         var call: String
@@ -178,16 +194,17 @@ enum RawSocketHTTP {
     }
 
     private static func dechunk(_ text: String) -> String {
-        var rest = Substring(text)
-        var out = ""
-        while let lineEnd = rest.range(of: "\r\n") {
-            guard let size = Int(rest[..<lineEnd.lowerBound], radix: 16), size > 0 else { break }
-            let start = lineEnd.upperBound
-            let utf8 = rest.utf8
-            guard let end = utf8.index(start, offsetBy: size, limitedBy: utf8.endIndex) else { break }
-            out += String(rest[start..<end])
-            rest = rest[end...].dropFirst(2)
+        // Over bytes: as Characters, a chunk's closing "\r\n" is one grapheme, and counting it as two ate the
+        // first digit of the next chunk's size.
+        var rest = Array(text.utf8)[...]
+        var out: [UInt8] = []
+        let crlf = Array("\r\n".utf8)
+        while let lineEnd = rest.firstRange(of: crlf) {
+            guard let size = Int(String(decoding: rest[..<lineEnd.lowerBound], as: UTF8.self), radix: 16), size > 0,
+                  lineEnd.upperBound + size <= rest.endIndex else { break }
+            out.append(contentsOf: rest[lineEnd.upperBound..<(lineEnd.upperBound + size)])
+            rest = rest[(lineEnd.upperBound + size)...].dropFirst(2)
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

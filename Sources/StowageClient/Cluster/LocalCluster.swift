@@ -46,6 +46,16 @@ public struct LocalCluster: Cluster {
             namespace: T.resource.namespaced ? options.namespace : nil, resourceVersion: revision, filter: filter))
     }
 
+    /// Watches as ``watch(_:_:)`` does, handing `receiver` one committed batch per call on the store's committer
+    /// thread (see ``Store/watch(_:_:receiver:)``). Throws for a bad selector or resourceVersion; every later
+    /// failure, an expired resourceVersion included, reaches `receiver`'s `end`.
+    public func watch<T: APIObject>(_ type: T.Type, _ options: WatchOptions, receiver: WatchReceiver<T>) async throws -> WatchSubscription {
+        let filter: (@Sendable (T) -> Bool)? = try SelectorFilter.make(T.self, labelSelector: options.labelSelector, fieldSelector: options.fieldSelector)
+        let revision = try Admission.revision(options.resourceVersion)
+        return await store.watch(type, StoreWatchOptions(
+            namespace: T.resource.namespaced ? options.namespace : nil, resourceVersion: revision, filter: filter), receiver: receiver)
+    }
+
     public func create<T: APIObject>(_ object: T, options: WriteOptions) async throws -> T {
         let object = try await admitCreate(object)
         if options.dryRun { return object }

@@ -5,11 +5,12 @@ import Synchronization
 ///
 /// Producers push without waiting, from any thread. The writer takes everything queued at once, so a burst of
 /// events becomes one wake-up and one write instead of one of each per event (kine PR #238: one HTTP write per
-/// watch event does not keep up under load). Unbounded, like the stream it replaces: the store ends a watch that
-/// falls more than its buffer limit behind before it gets here.
+/// watch event does not keep up under load). A push may carry a weight (the events in a batch) and a limit, so a
+/// writer that falls too far behind is noticed: the push is refused and the watch ends.
 final class WatchOutbox<Element: Sendable>: Sendable {
     private struct State {
         var queued: [Element] = []
+        var queuedWeight = 0
         var waiter: CheckedContinuation<[Element]?, Never>?
         var finished = false
     }
@@ -18,6 +19,13 @@ final class WatchOutbox<Element: Sendable>: Sendable {
 
     /// Queues `element`, or hands it to a waiting ``take()``. Ignored once the outbox is finished.
     func push(_ element: Element) {
+        _ = push(element, weight: 0, limit: .max)
+    }
+
+    /// Queues `element` counting `weight` toward `limit`, or hands it to a waiting ``take()``; false, with
+    /// nothing queued, when the weight queued would exceed `limit`. True (and ignored) once finished.
+    func push(_ element: Element, weight: Int, limit: Int) -> Bool {
+        var refused = false
         let waiter = state.withLock { state -> CheckedContinuation<[Element]?, Never>? in
             guard !state.finished else { return nil }
             if let waiter = state.waiter {
@@ -25,10 +33,16 @@ final class WatchOutbox<Element: Sendable>: Sendable {
                 state.waiter = nil
                 return waiter
             }
+            guard state.queuedWeight + weight <= limit else {
+                refused = true
+                return nil
+            }
             state.queued.append(element)
+            state.queuedWeight += weight
             return nil
         }
         waiter?.resume(returning: [element])
+        return !refused
     }
 
     /// Ends the outbox: what is queued is dropped, a waiting ``take()`` and every later one return nil, and
@@ -37,6 +51,7 @@ final class WatchOutbox<Element: Sendable>: Sendable {
         let waiter = state.withLock { state -> CheckedContinuation<[Element]?, Never>? in
             state.finished = true
             state.queued = []
+            state.queuedWeight = 0
             defer { state.waiter = nil }
             return state.waiter
         }
@@ -51,7 +66,10 @@ final class WatchOutbox<Element: Sendable>: Sendable {
                 let ready = state.withLock { state -> [Element]?? in
                     if state.finished { return .some(nil) }
                     if !state.queued.isEmpty {
-                        defer { state.queued = [] }
+                        defer {
+                            state.queued = []
+                            state.queuedWeight = 0
+                        }
                         return .some(state.queued)
                     }
                     state.waiter = continuation

@@ -27,7 +27,10 @@ struct WatchStreamer<T: APIObject>: Sendable {
     var bookmarkInterval: Duration = .seconds(5)
 
     private enum Output: Sendable {
-        case event(String, T)
+        /// A batch of events: the store's changes of one commit, or objects of the initial list.
+        case events([WatchEvent<T>])
+        /// The initial list is sent; later BOOKMARKs carry at least its revision.
+        case listed(revision: String)
         case bookmark
         case failure(APIError)
         case end
@@ -56,8 +59,9 @@ struct WatchStreamer<T: APIObject>: Sendable {
     }
 
     private func stream(into writer: inout any ResponseBodyWriter, from outbox: WatchOutbox<Output>) async throws {
+        let subscription = await subscribe(into: outbox)
+        defer { subscription?.cancel() }
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await pumpEvents(into: outbox) }
             if bookmarks {
                 group.addTask {
                     while !Task.isCancelled {
@@ -81,13 +85,22 @@ struct WatchStreamer<T: APIObject>: Sendable {
                 var buffer = ByteBuffer()
                 for output in batch {
                     switch output {
-                    case .event(let type, let object):
-                        lastRevision = object.metadata.resourceVersion ?? lastRevision
-                        if table {
-                            append(type: type, object: try TableRenderer.table(for: [object], resourceVersion: lastRevision, include: include), to: &buffer)
-                        } else {
-                            append(type: type, encodedObject: try encodings.encoded(object), to: &buffer)
+                    case .events(let events):
+                        for event in events {
+                            if table {
+                                lastRevision = String(event.revision)
+                                append(type: event.type.rawValue, object: try TableRenderer.table(for: [event.object], resourceVersion: lastRevision, include: include), to: &buffer)
+                            } else {
+                                append(type: event.type.rawValue, encodedObject: try encodings.encoded(event), to: &buffer)
+                            }
+                            if buffer.readableBytes >= Self.writeSize {
+                                try await writer.write(buffer)
+                                buffer = ByteBuffer()
+                            }
                         }
+                        if let last = events.last { lastRevision = String(last.revision) }
+                    case .listed(let revision):
+                        lastRevision = revision
                     case .bookmark:
                         append(type: "BOOKMARK", object: bookmark(lastRevision), to: &buffer)
                     case .failure(let error):
@@ -98,10 +111,6 @@ struct WatchStreamer<T: APIObject>: Sendable {
                         if buffer.readableBytes > 0 { try await writer.write(buffer) }
                         return
                     }
-                    if buffer.readableBytes >= Self.writeSize {
-                        try await writer.write(buffer)
-                        buffer = ByteBuffer()
-                    }
                 }
                 if buffer.readableBytes > 0 { try await writer.write(buffer) }
             }
@@ -111,7 +120,11 @@ struct WatchStreamer<T: APIObject>: Sendable {
     /// A batch is written in pieces of about this many bytes, so a long backlog does not become one huge buffer.
     private static var writeSize: Int { 64 * 1024 }
 
-    private func pumpEvents(into outbox: WatchOutbox<Output>) async {
+    /// Queues the current objects as ADDED when the watch starts without a resourceVersion (or with "0"), then
+    /// subscribes to the store's changes after them: each committed batch goes into `outbox` straight from the
+    /// store's committer, no task in between. A watch whose writer falls more than the store's buffer limit
+    /// behind ends with Expired. Failures are queued as the stream's ERROR event; nil then.
+    private func subscribe(into outbox: WatchOutbox<Output>) async -> WatchSubscription? {
         do {
             var watchOptions = options
             if options.resourceVersion == nil || options.resourceVersion == "0" {
@@ -120,16 +133,25 @@ struct WatchStreamer<T: APIObject>: Sendable {
                 var revision = ""
                 repeat {
                     let page = try await cluster.list(T.self, listOptions)
-                    for object in page.items { outbox.push(.event("ADDED", object)) }
+                    let added = page.items.map { WatchEvent(type: .added, object: $0, revision: Int64($0.metadata.resourceVersion ?? "") ?? 0) }
+                    if !added.isEmpty { outbox.push(.events(added)) }
                     revision = page.resourceVersion
                     listOptions.continueToken = page.continueToken
                 } while listOptions.continueToken != nil
+                outbox.push(.listed(revision: revision))
                 watchOptions.resourceVersion = revision
             }
-            for try await event in try await cluster.watch(T.self, watchOptions) {
-                outbox.push(.event(event.type.rawValue, event.object))
-            }
-            outbox.push(.end)
+            let limit = cluster.store.options.watchBufferLimit
+            let receiver = WatchReceiver<T>(events: { events in
+                outbox.push(.events(events), weight: events.count, limit: limit)
+            }, end: { error in
+                switch error {
+                case nil: outbox.push(.end)
+                case let error as APIError: outbox.push(.failure(error))
+                case let error?: outbox.push(.failure(APIError(.internalError, "the watch failed: \(error)")))
+                }
+            })
+            return try await cluster.watch(T.self, watchOptions, receiver: receiver)
         } catch let error as APIError {
             outbox.push(.failure(error))
         } catch is CancellationError {
@@ -137,6 +159,7 @@ struct WatchStreamer<T: APIObject>: Sendable {
         } catch {
             outbox.push(.failure(APIError(.internalError, "the watch failed: \(error)")))
         }
+        return nil
     }
 
     private func bookmark(_ revision: String) -> JSONValue {
