@@ -189,6 +189,17 @@ struct KubectlAcceptanceTests {
             #expect(String(decoding: curl.standardOutput, as: UTF8.self) == "401", "a request without a token is refused")
         }
 
+        // `kubectl get -o yaml` is a `kind: List`, whose items kubectl validates on the client against
+        // /openapi/v2: a backup applies back, and a misspelled field in an item is named.
+        let list = try await kubectl("get", "sc", "-o", "yaml").stdout
+        #expect(list.contains("kind: List"))
+        let restored = try await kubectl("apply", "-f", "-", stdin: list)
+        #expect(restored.status == 0, "\(restored.stderr)")
+        #expect(restored.stdout.contains("storageclass.storage.k8s.io/fast"), "\(restored.stdout)")
+        let misspelled = try await kubectl("apply", "-f", "-", stdin: list.replacingOccurrences(of: "reclaimPolicy:", with: "reclaimPolcy:"))
+        #expect(misspelled.status != 0)
+        #expect(misspelled.stderr.contains(#"unknown field "reclaimPolcy" in io.k8s.api.storage.v1.StorageClass"#), "\(misspelled.stderr)")
+
         let deleted = try await kubectl("delete", "-f", file, "--wait=false")
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(deleted.stdout.contains("persistentvolumeclaim \"data\" deleted"))

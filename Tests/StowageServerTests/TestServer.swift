@@ -64,6 +64,13 @@ final class TestServer: @unchecked Sendable {
     /// Sends a raw request through the socket; returns the status code, headers and body.
     func raw(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
              accept: String = "application/json") async throws -> (code: Int, body: String, headers: [String: String]) {
+        let response = try await rawBytes(method, path, body: body, contentType: contentType, accept: accept)
+        return (response.code, String(decoding: response.body, as: UTF8.self), response.headers)
+    }
+
+    /// Sends a raw request through the socket; returns the status code, headers and the body's bytes.
+    func rawBytes(_ method: String, _ path: String, body: [UInt8]? = nil, contentType: String = "application/json",
+                  accept: String = "application/json") async throws -> (code: Int, body: [UInt8], headers: [String: String]) {
         // Blocking socket I/O runs on its own thread: on the cooperative pool it could starve the server's tasks.
         let socket = socketPath
         return try await withCheckedThrowingContinuation { continuation in
@@ -121,7 +128,7 @@ enum RawSocketHTTP {
             guard count > 0 else { throw Failure(call: "read", path: "a watch stream", errno: count == 0 ? ECONNRESET : Glibc.errno) }
             response.append(contentsOf: buffer[0..<count])
         }
-        return dechunk(String(decoding: response, as: UTF8.self))
+        return String(decoding: dechunk(response), as: UTF8.self)
     }
 
     /// A socket call that failed, with its errno.
@@ -158,7 +165,7 @@ enum RawSocketHTTP {
     }
 
     static func send(socket path: String, method: String, path requestPath: String, body: [UInt8]?, contentType: String,
-                     accept: String) throws -> (code: Int, body: String, headers: [String: String]) {
+                     accept: String) throws -> (code: Int, body: [UInt8], headers: [String: String]) {
         let fd = try connect(socket: path)
         defer { close(fd) }
         var request = "\(method) \(requestPath) HTTP/1.1\r\nHost: localhost\r\nAccept: \(accept)\r\nConnection: close\r\n"
@@ -178,9 +185,8 @@ enum RawSocketHTTP {
             if count <= 0 { break }
             response.append(contentsOf: buffer[0..<count])
         }
-        let text = String(decoding: response, as: UTF8.self)
-        guard let headerEnd = text.range(of: "\r\n\r\n") else { return (0, text, [:]) }
-        let head = text[..<headerEnd.lowerBound].split(separator: "\r\n")
+        guard let headerEnd = response.firstRange(of: Array("\r\n\r\n".utf8)) else { return (0, response, [:]) }
+        let head = String(decoding: response[..<headerEnd.lowerBound], as: UTF8.self).split(separator: "\r\n")
         let code = Int(head.first?.split(separator: " ").dropFirst().first ?? "") ?? 0
         var headers: [String: String] = [:]
         for line in head.dropFirst() {
@@ -188,15 +194,13 @@ enum RawSocketHTTP {
                 headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             }
         }
-        var payload = String(text[headerEnd.upperBound...])
+        var payload = Array(response[headerEnd.upperBound...])
         if headers["transfer-encoding"] == "chunked" { payload = dechunk(payload) }
         return (code, payload, headers)
     }
 
-    private static func dechunk(_ text: String) -> String {
-        // Over bytes: as Characters, a chunk's closing "\r\n" is one grapheme, and counting it as two ate the
-        // first digit of the next chunk's size.
-        var rest = Array(text.utf8)[...]
+    private static func dechunk(_ bytes: [UInt8]) -> [UInt8] {
+        var rest = bytes[...]
         var out: [UInt8] = []
         let crlf = Array("\r\n".utf8)
         while let lineEnd = rest.firstRange(of: crlf) {
@@ -205,6 +209,6 @@ enum RawSocketHTTP {
             out.append(contentsOf: rest[lineEnd.upperBound..<(lineEnd.upperBound + size)])
             rest = rest[(lineEnd.upperBound + size)...].dropFirst(2)
         }
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 }

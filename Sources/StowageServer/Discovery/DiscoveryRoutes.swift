@@ -3,7 +3,7 @@ import NIOCore
 import StowageAPI
 import StowageJSON
 
-/// `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>`, and the OpenAPI v3 documents. kubectl's
+/// `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>`, and the OpenAPI v3 and v2 documents. kubectl's
 /// request for aggregated discovery gets the legacy documents as plain JSON, which it then uses.
 enum DiscoveryRoutes {
     static func addRoutes(to router: Router<APIRequestContext>, _ context: APIServerContext) {

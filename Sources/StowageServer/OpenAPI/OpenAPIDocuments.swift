@@ -116,7 +116,18 @@ enum OpenAPIPaths {
 
 /// Serves the OpenAPI documents.
 enum OpenAPIRoutes {
+    /// The media type of the v2 document as protobuf. kubectl asks for `…spec.v2@v1.0+protobuf`, but Go's
+    /// media-type parser rejects the `@` in a response's Content-Type, so it is answered as Kubernetes does.
+    static let protobufV2 = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
+
     static func addRoutes(to router: Router<APIRequestContext>) {
+        router.get("/openapi/v2") { request, _ in
+            let protobuf = request.headers[.accept]?.contains("protobuf") == true
+            var headers = HTTPFields()
+            headers[.contentType] = protobuf ? protobufV2 : "application/json"
+            return Response(status: .ok, headers: headers,
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: protobuf ? OpenAPIV2.protobuf : OpenAPIV2.json)))
+        }
         router.get("/openapi/v3") { _, _ in DiscoveryRoutes.json(OpenAPIDocuments.index()) }
         router.get("/openapi/v3/**") { request, _ in
             let path = String(request.uri.path.dropFirst("/openapi/v3/".count))
