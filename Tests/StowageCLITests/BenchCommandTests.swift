@@ -32,4 +32,13 @@ struct BenchCommandTests {
         #expect(result.stderr.contains("stowage serve exited with status 1"), "\(result.stderr)")
         #expect(result.stderr.contains("driver executable /nonexistent-stowage-drivers/stowage-"), "the server's own reason: \(result.stderr)")
     }
+
+    @Test func theControllersOfTheServerUnderTestAreChosenOnce() throws {
+        let both = try Self.bench(["api", "--api-only", "--controllers", "binder", "--loaded", "0"])
+        #expect(both.status != 0)
+        #expect(both.stderr.contains("give --api-only or --controllers, not both"), "\(both.stderr)")
+        let unknown = try Self.bench(["api", "--controllers", "binder,nosuch", "--creates", "1", "--events", "1", "--watchers", "1", "--loaded", "0"])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains(#"unknown controller "nosuch""#), "the server names the controller it does not know: \(unknown.stderr)")
+    }
 }

@@ -20,11 +20,14 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Objects of each kind (PVC and PV) for the loaded-memory figure, taken on a fresh server (0: skip it).") var loaded = 10_000
     @Flag(help: "Run the server with every controller left out, measuring the API server alone (by default each claim created also gets the binder's FailedBinding event, a second write).")
     var apiOnly = false
+    @Option(name: .customLong("controllers"), help: "The server's --controllers list instead (e.g. 'binder' or '*,-binder'), to see what each controller costs.")
+    var controllerList: String?
 
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stowage-bench-api-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let controllers = apiOnly ? ControllerSelection.known.map { "-" + $0 }.joined(separator: ",") : "*"
+        if apiOnly, controllerList != nil { throw ValidationError("give --api-only or --controllers, not both") }
+        let controllers = controllerList ?? (apiOnly ? ControllerSelection.known.map { "-" + $0 }.joined(separator: ",") : "*")
         try await withServer(directory: directory + "/throughput", controllers: controllers) { server, cluster in
             if let idle = APIBenchmarks.residentMemoryDescription(pid: server.process.processIdentifier) {
                 print("idle server resident memory: \(idle)")
