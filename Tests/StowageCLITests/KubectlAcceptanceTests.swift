@@ -200,6 +200,11 @@ struct KubectlAcceptanceTests {
         #expect(misspelled.status != 0)
         #expect(misspelled.stderr.contains(#"unknown field "reclaimPolcy" in io.k8s.api.storage.v1.StorageClass"#), "\(misspelled.stderr)")
 
+        // kubectl auth: everyone who authenticated may do everything, and the reviews say so.
+        #expect(try await kubectl("auth", "can-i", "delete", "pvc").stdout == "yes\n")
+        let whoami = try await kubectl("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
+        #expect(whoami.stdout == "admin", "\(whoami.stdout)\(whoami.stderr)")
+
         let deleted = try await kubectl("delete", "-f", file, "--wait=false")
         #expect(deleted.status == 0, "\(deleted.stderr)")
         #expect(deleted.stdout.contains("persistentvolumeclaim \"data\" deleted"))

@@ -19,6 +19,7 @@ import StowageJSON
         "/api/v1/namespaces/default/persistentvolumeclaims?watch=1&resourceVersion=-5",
         "/api/v1/namespaces/default/persistentvolumeclaims?labelSelector=%3D%3D%3D", "/api/v1/nodes?fieldSelector=spec.x%3Dy",
         "/api/v1/namespaces/default/persistentvolumeclaims?limit=-1", "/api/v1/namespaces/default/persistentvolumeclaims?continue=garbage",
+        "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
     ]
 
     @Test func badInputIsAlways4xxAndLeaksNothing() async throws {
@@ -35,6 +36,10 @@ import StowageJSON
                 + [UInt8](repeating: UInt8(ascii: "v"), count: 200_000) + Array(#""}}}"#.utf8),
             Array(#"{"apiVersion":"v1","kind":"PersistentVolumeClaim","metadata":{"name":"rv","resourceVersion":"not-a-number"}}"#.utf8),
             Array("[]".utf8), Array("null".utf8), Array("\"text\"".utf8),
+            // Kubernetes protobuf: the prefix with garbage, a length running past the end, messages overrunning their parents.
+            KubernetesEnvelope.magic + (0..<64).map { _ in UInt8.random(in: 0...255, using: &generator) },
+            KubernetesEnvelope.magic + [0x0A, 0xFF, 0xFF, 0xFF, 0x0F, 0x01],
+            KubernetesEnvelope.magic + Array(repeating: [UInt8](arrayLiteral: 0x12, 0x7F), count: 2_000).flatMap { $0 },
         ]
         for _ in 0..<40 {
             var mutated = Self.manifest
@@ -46,8 +51,9 @@ import StowageJSON
         for body in bodies {
             for method in methods {
                 let path = Self.paths[Int.random(in: 0..<Self.paths.count, using: &generator)]
-                let contentType = ["application/json", "application/merge-patch+json", "application/json-patch+json",
-                                   "application/strategic-merge-patch+json", "application/yaml", "text/plain"][Int.random(in: 0..<6, using: &generator)]
+                let contentTypes = ["application/json", "application/merge-patch+json", "application/json-patch+json",
+                                    "application/strategic-merge-patch+json", "application/yaml", "text/plain", "application/vnd.kubernetes.protobuf"]
+                let contentType = contentTypes[Int.random(in: 0..<contentTypes.count, using: &generator)]
                 let response = try await server.raw(method, path, body: method == "GET" ? nil : body, contentType: contentType)
                 #expect(response.code < 500, "\(method) \(path) (\(contentType)) answered \(response.code): \(response.body.prefix(300))")
                 if response.code >= 400 {

@@ -38,7 +38,7 @@ enum DiscoveryDocuments {
     static func groupList() -> JSONValue {
         object([
             ("kind", .string("APIGroupList")), ("apiVersion", .string("v1")),
-            ("groups", .array(groups().map { group($0.group, $0.version) })),
+            ("groups", .array(groups().map { group($0.group, $0.version) } + SelfReviews.groups.map { group($0, SelfReviews.version) })),
         ])
     }
 

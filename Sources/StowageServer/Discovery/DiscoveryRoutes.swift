@@ -3,7 +3,8 @@ import NIOCore
 import StowageAPI
 import StowageJSON
 
-/// `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>`, and the OpenAPI v3 and v2 documents. kubectl's
+/// `/version`, `/api`, `/apis`, `/api/v1`, `/apis/<group>/<version>`, the OpenAPI v3 and v2 documents, and the
+/// self-review APIs of `kubectl auth`. kubectl's
 /// request for aggregated discovery gets the legacy documents as plain JSON, which it then uses.
 enum DiscoveryRoutes {
     static func addRoutes(to router: Router<APIRequestContext>, _ context: APIServerContext) {
@@ -13,7 +14,8 @@ enum DiscoveryRoutes {
         router.get("/api/v1") { _, _ in json(DiscoveryDocuments.resourceList(group: "", version: "v1")!) }
         router.get("/apis/:group") { _, context in
             let name = context.parameters.get("group") ?? ""
-            guard let entry = DiscoveryDocuments.groups().first(where: { $0.group == name }) else { return notFound() }
+            let reviewGroup = SelfReviews.groups.contains(name) ? (group: name, version: SelfReviews.version) : nil
+            guard let entry = DiscoveryDocuments.groups().first(where: { $0.group == name }) ?? reviewGroup else { return notFound() }
             var document = DiscoveryDocuments.group(entry.group, entry.version)
             if case .object(var members) = document {
                 members["kind"] = .string("APIGroup")
@@ -23,8 +25,9 @@ enum DiscoveryRoutes {
             return json(document)
         }
         router.get("/apis/:group/:version") { _, context in
-            guard let list = DiscoveryDocuments.resourceList(group: context.parameters.get("group") ?? "",
-                                                             version: context.parameters.get("version") ?? "") else { return notFound() }
+            let group = context.parameters.get("group") ?? "", version = context.parameters.get("version") ?? ""
+            guard let list = DiscoveryDocuments.resourceList(group: group, version: version)
+                    ?? SelfReviews.resourceList(group: group, version: version) else { return notFound() }
             return json(list)
         }
         OpenAPIRoutes.addRoutes(to: router)
