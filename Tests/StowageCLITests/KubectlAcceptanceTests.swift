@@ -202,6 +202,8 @@ struct KubectlAcceptanceTests {
 
         // kubectl auth: everyone who authenticated may do everything, and the reviews say so.
         #expect(try await kubectl("auth", "can-i", "delete", "pvc").stdout == "yes\n")
+        // kubectl create namespace sends protobuf, through the same typed client.
+        #expect(try await kubectl("create", "namespace", "demo").stdout == "namespace/demo created\n")
         let whoami = try await kubectl("auth", "whoami", "-o", "jsonpath={.status.userInfo.username}")
         #expect(whoami.stdout == "admin", "\(whoami.stdout)\(whoami.stderr)")
 

@@ -28,7 +28,8 @@ enum RequestBody {
     }
 
     /// The body as one JSON value: JSON for `application/json` and the `+json` patch types, YAML for
-    /// `application/yaml`; nil when the body is empty.
+    /// `application/yaml`, Kubernetes protobuf for the few kinds kubectl's typed clients send that way
+    /// (``ProtobufBodies``); nil when the body is empty.
     /// - Throws: ``APIError`` BadRequest (syntax, with position), UnsupportedMediaType, RequestEntityTooLarge.
     static func value(_ request: Request, context: APIRequestContext, allowEmpty: Bool = false) async throws -> JSONValue? {
         let buffer = try await bytes(request, context: context)
@@ -57,7 +58,7 @@ enum RequestBody {
                 throw APIError.badRequest("the request body is not valid JSON: \(error.description)")
             }
         case "application/vnd.kubernetes.protobuf":
-            throw APIError(.unsupportedMediaType, "Stowage does not accept protobuf bodies; send application/json or application/yaml")
+            return try ProtobufBodies.json(Array(buffer.readableBytesView))
         default:
             throw APIError(.unsupportedMediaType, "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml")
         }

@@ -59,49 +59,8 @@ enum SelfReviews {
     /// Answers a POST of `review`: the body (JSON, YAML, or the protobuf kubectl's typed clients send) comes
     /// back as JSON with its status filled in, 201 Created.
     static func handle(_ review: Review, _ request: Request, context: APIRequestContext) async throws -> Response {
-        let body: JSONValue?
-        if RequestBody.mediaType(request) == "application/vnd.kubernetes.protobuf" {
-            let bytes = try await RequestBody.bytes(request, context: context)
-            body = try json(review, fromProtobuf: Array(bytes.readableBytesView))
-        } else {
-            body = try await RequestBody.value(request, context: context)
-        }
+        let body = try await RequestBody.value(request, context: context)
         return RESTResponse.json(try answer(review, to: body, user: context.user ?? socketUser), status: .created)
-    }
-
-    /// A review sent as protobuf, as the JSON it stands for: `spec` (2) with the resource (1: namespace, verb,
-    /// group, version, resource, subresource, name as fields 1–7) or non-resource (2: path, verb) attributes of
-    /// an access review, or the namespace (1) of a rules review. Metadata and status are not read.
-    static func json(_ review: Review, fromProtobuf bytes: [UInt8]) throws -> JSONValue {
-        let (apiVersion, kind, message) = try KubernetesEnvelope.open(bytes)
-        var members: [(String, JSONValue)] = []
-        if let apiVersion { members.append(("apiVersion", .string(apiVersion))) }
-        if let kind { members.append(("kind", .string(kind))) }
-        func strings(_ message: ProtobufFields, _ names: [String]) -> JSONValue {
-            DiscoveryDocuments.object(names.enumerated().compactMap { index, name in message.string(index + 1).map { (name, .string($0)) } })
-        }
-        do {
-            if let spec = try message.messages(2).last {
-                var specMembers: [(String, JSONValue)] = []
-                switch review.kind {
-                case "SelfSubjectAccessReview":
-                    if let attributes = try spec.messages(1).last {
-                        specMembers.append(("resourceAttributes", strings(attributes, ["namespace", "verb", "group", "version", "resource", "subresource", "name"])))
-                    }
-                    if let attributes = try spec.messages(2).last {
-                        specMembers.append(("nonResourceAttributes", strings(attributes, ["path", "verb"])))
-                    }
-                case "SelfSubjectRulesReview":
-                    if let namespace = spec.string(1) { specMembers.append(("namespace", .string(namespace))) }
-                default:
-                    break
-                }
-                members.append(("spec", DiscoveryDocuments.object(specMembers)))
-            }
-        } catch {
-            throw APIError.badRequest("the protobuf \(review.kind) could not be read: \(error)")
-        }
-        return DiscoveryDocuments.object(members)
     }
 
     /// The review `body` sent back with its status filled in.

@@ -1,0 +1,80 @@
+import StowageAPI
+import StowageJSON
+
+/// Request bodies in Kubernetes protobuf (`application/vnd.kubernetes.protobuf`), as the JSON they stand for.
+/// kubectl's typed clients send protobuf for the few commands that use them — `kubectl create namespace`, and
+/// the reviews of `kubectl auth can-i` and `kubectl auth whoami` — so those kinds are read; any other gets 415
+/// asking for JSON. Fields Stowage does not model are not read; answers are always JSON, which those clients
+/// read as well.
+enum ProtobufBodies {
+    /// The kinds read from protobuf.
+    static let kinds = ["Namespace", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"]
+
+    /// The JSON object `bytes` (an enveloped object) stands for.
+    /// - Throws: ``APIError`` BadRequest for bytes that are not a readable envelope, UnsupportedMediaType for a
+    ///   kind not read from protobuf.
+    static func json(_ bytes: [UInt8]) throws -> JSONValue {
+        let (apiVersion, kind, message) = try KubernetesEnvelope.open(bytes)
+        guard let kind, kinds.contains(kind) else {
+            throw APIError(.unsupportedMediaType, "Stowage reads protobuf bodies only for \(kinds.joined(separator: ", ")); send \(kind ?? "this object") as application/json or application/yaml")
+        }
+        var members: [(String, JSONValue)] = [("kind", .string(kind))]
+        if let apiVersion { members.append(("apiVersion", .string(apiVersion))) }
+        do {
+            if let metadata = try message.messages(1).last { members.append(("metadata", try objectMeta(metadata))) }
+            if let spec = try message.messages(2).last { members.append(("spec", try self.spec(of: kind, spec))) }
+        } catch {
+            throw APIError.badRequest("the protobuf \(kind) could not be read: \(error)")
+        }
+        return object(members)
+    }
+
+    /// `ObjectMeta`: name 1, generateName 2, namespace 3, uid 5, resourceVersion 6 (so an update keeps its
+    /// precondition), labels 11, annotations 12 (map entries: key 1, value 2), finalizers 14. Other
+    /// server-managed fields are left out: a write ignores them.
+    static func objectMeta(_ message: ProtobufFields) throws(ProtobufFields.Malformed) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        for (field, name) in [(1, "name"), (2, "generateName"), (3, "namespace"), (5, "uid"), (6, "resourceVersion")] {
+            if let value = message.string(field) { members.append((name, .string(value))) }
+        }
+        for (field, name) in [(11, "labels"), (12, "annotations")] where message.has(field) {
+            var entries: [(String, JSONValue)] = []
+            for entry in try message.messages(field) {
+                entries.append((entry.string(1) ?? "", .string(entry.string(2) ?? "")))
+            }
+            members.append((name, object(entries)))
+        }
+        if message.has(14) { members.append(("finalizers", .array(message.strings(14).map(JSONValue.string)))) }
+        return object(members)
+    }
+
+    /// The spec of each kind read: a namespace's finalizers (1); an access review's resource (1: namespace,
+    /// verb, group, version, resource, subresource, name as fields 1–7) or non-resource (2: path, verb)
+    /// attributes; a rules review's namespace (1). A SelfSubjectReview has none.
+    private static func spec(of kind: String, _ spec: ProtobufFields) throws(ProtobufFields.Malformed) -> JSONValue {
+        func strings(_ message: ProtobufFields, _ names: [String]) -> JSONValue {
+            object(names.enumerated().compactMap { index, name in message.string(index + 1).map { (name, .string($0)) } })
+        }
+        var members: [(String, JSONValue)] = []
+        switch kind {
+        case "Namespace":
+            if spec.has(1) { members.append(("finalizers", .array(spec.strings(1).map(JSONValue.string)))) }
+        case "SelfSubjectAccessReview":
+            if let attributes = try spec.messages(1).last {
+                members.append(("resourceAttributes", strings(attributes, ["namespace", "verb", "group", "version", "resource", "subresource", "name"])))
+            }
+            if let attributes = try spec.messages(2).last {
+                members.append(("nonResourceAttributes", strings(attributes, ["path", "verb"])))
+            }
+        case "SelfSubjectRulesReview":
+            if let namespace = spec.string(1) { members.append(("namespace", .string(namespace))) }
+        default:
+            break
+        }
+        return object(members)
+    }
+
+    private static func object(_ members: [(String, JSONValue)]) -> JSONValue {
+        .object(JSONObject(members.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+    }
+}

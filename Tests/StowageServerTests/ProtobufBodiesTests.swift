@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import StowageAPI
+import StowageJSON
+@testable import StowageServer
+
+/// Request bodies in Kubernetes protobuf, as kubectl's typed clients send them (`kubectl create namespace`).
+@Suite struct ProtobufBodiesTests {
+    private static func envelope(apiVersion: String, kind: String, _ object: ProtobufWriter) -> [UInt8] {
+        var typeMeta = ProtobufWriter()
+        typeMeta.string(1, apiVersion)
+        typeMeta.string(2, kind)
+        var unknown = ProtobufWriter()
+        unknown.message(1, typeMeta)
+        unknown.message(2, object)
+        return KubernetesEnvelope.magic + unknown.bytes
+    }
+
+    @Test func aNamespaceSentAsProtobufIsCreatedWithItsLabels() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.stop() } }
+        var label = ProtobufWriter()
+        label.string(1, "team")
+        label.string(2, "storage")
+        var metadata = ProtobufWriter()
+        metadata.string(1, "demo")
+        metadata.message(11, label)
+        var namespace = ProtobufWriter()
+        namespace.message(1, metadata)
+        let response = try await server.raw("POST", "/api/v1/namespaces", body: Self.envelope(apiVersion: "v1", kind: "Namespace", namespace),
+                                            contentType: "application/vnd.kubernetes.protobuf")
+        #expect(response.code == 201, "\(response.body)")
+        let stored = try await server.cluster.get(Namespace.self, ObjectKey(name: "demo"))
+        #expect(stored.metadata.labels == ["team": "storage"])
+        #expect(stored.status?.phase == "Active")
+    }
+
+    @Test func otherKindsInProtobufAreRefusedWith415NamingWhatIsRead() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.stop() } }
+        var metadata = ProtobufWriter()
+        metadata.string(1, "data")
+        var claim = ProtobufWriter()
+        claim.message(1, metadata)
+        let response = try await server.raw("POST", "/api/v1/namespaces/default/persistentvolumeclaims",
+                                            body: Self.envelope(apiVersion: "v1", kind: "PersistentVolumeClaim", claim),
+                                            contentType: "application/vnd.kubernetes.protobuf")
+        #expect(response.code == 415)
+        #expect(response.body.contains("Stowage reads protobuf bodies only for Namespace"), "\(response.body)")
+        #expect(response.body.contains("send PersistentVolumeClaim as application/json or application/yaml"), "\(response.body)")
+        #expect(try await server.cluster.getIfPresent(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: "data")) == nil)
+    }
+
+    /// A body whose envelope names a Namespace but is posted where claims go is refused like a JSON one.
+    @Test func aProtobufBodyOfTheWrongKindForThePathIsRefused() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.stop() } }
+        var metadata = ProtobufWriter()
+        metadata.string(1, "x")
+        var namespace = ProtobufWriter()
+        namespace.message(1, metadata)
+        let response = try await server.raw("POST", "/api/v1/namespaces/default/persistentvolumeclaims",
+                                            body: Self.envelope(apiVersion: "v1", kind: "Namespace", namespace),
+                                            contentType: "application/vnd.kubernetes.protobuf")
+        #expect(response.code == 400)
+        #expect(response.body.contains("the kind in the data (Namespace) does not match the expected kind (PersistentVolumeClaim)"), "\(response.body)")
+    }
+}
