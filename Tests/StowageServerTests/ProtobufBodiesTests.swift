@@ -65,4 +65,52 @@ import StowageJSON
         #expect(response.code == 400)
         #expect(response.body.contains("the kind in the data (Namespace) does not match the expected kind (PersistentVolumeClaim)"), "\(response.body)")
     }
+
+    /// `kubectl drain` deletes pods through its typed client, with DeleteOptions in protobuf.
+    @Test func protobufDeleteOptionsCarryDryRunPreconditionsAndGracePeriod() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.stop() } }
+        let claim = try await server.cluster.create(PersistentVolumeClaim(name: "data", request: Quantity(bytes: 1 << 20)))
+        let path = "/api/v1/namespaces/default/persistentvolumeclaims/data"
+        func delete(_ options: ProtobufWriter) async throws -> (code: Int, body: String, headers: [String: String]) {
+            try await server.raw("DELETE", path, body: Self.envelope(apiVersion: "v1", kind: "DeleteOptions", options),
+                                 contentType: "application/vnd.kubernetes.protobuf")
+        }
+        var dryRun = ProtobufWriter()
+        dryRun.string(5, "All")
+        #expect(try await delete(dryRun).code == 200)
+        #expect(try await server.cluster.getIfPresent(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: "data")) != nil,
+                "dryRun=All left the claim")
+
+        var preconditions = ProtobufWriter()
+        preconditions.string(1, "not-its-uid")
+        var stale = ProtobufWriter()
+        stale.message(2, preconditions)
+        let refused = try await delete(stale)
+        #expect(refused.code == 409, "\(refused.body)")
+
+        var matching = ProtobufWriter()
+        matching.string(1, try #require(claim.metadata.uid))
+        var current = ProtobufWriter()
+        current.varint(1, 0)  // gracePeriodSeconds: 0
+        current.message(2, matching)
+        current.string(4, "Background")
+        let deleted = try await delete(current)
+        #expect(deleted.code == 200, "\(deleted.body)")
+        let after = try await server.cluster.getIfPresent(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: "data"))
+        #expect(after == nil || after?.metadata.deletionTimestamp != nil, "deleted, or waiting on its protection finalizer")
+    }
+
+    @Test func orphanDependentsIsReadAndCannotBeCombinedWithAPolicy() async throws {
+        let server = try await TestServer()
+        defer { Task { await server.stop() } }
+        _ = try await server.cluster.create(PersistentVolumeClaim(name: "data", request: Quantity(bytes: 1 << 20)))
+        let both = try await server.raw("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/data",
+                                        body: Array(#"{"kind":"DeleteOptions","apiVersion":"v1","orphanDependents":true,"propagationPolicy":"Foreground"}"#.utf8))
+        #expect(both.code == 422)
+        #expect(both.body.contains("orphanDependents and deletionPropagation cannot be both set"), "\(both.body)")
+        let orphan = try await server.raw("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/data",
+                                          body: Array(#"{"kind":"DeleteOptions","apiVersion":"v1","orphanDependents":true}"#.utf8))
+        #expect(orphan.code == 200, "\(orphan.body)")
+    }
 }

@@ -2,13 +2,13 @@ import StowageAPI
 import StowageJSON
 
 /// Request bodies in Kubernetes protobuf (`application/vnd.kubernetes.protobuf`), as the JSON they stand for.
-/// kubectl's typed clients send protobuf for the few commands that use them — `kubectl create namespace`, and
-/// the reviews of `kubectl auth can-i` and `kubectl auth whoami` — so those kinds are read; any other gets 415
-/// asking for JSON. Fields Stowage does not model are not read; answers are always JSON, which those clients
+/// kubectl's typed clients send protobuf for the few commands that use them — `kubectl create namespace`, the
+/// DeleteOptions of `kubectl drain`'s pod deletions, and the reviews of `kubectl auth can-i` and `kubectl auth
+/// whoami` — so those kinds are read; any other gets 415 asking for JSON. Fields Stowage does not model are not read; answers are always JSON, which those clients
 /// read as well.
 enum ProtobufBodies {
     /// The kinds read from protobuf.
-    static let kinds = ["Namespace", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"]
+    static let kinds = ["Namespace", "DeleteOptions", "SelfSubjectAccessReview", "SelfSubjectRulesReview", "SelfSubjectReview"]
 
     /// The JSON object `bytes` (an enveloped object) stands for.
     /// - Throws: ``APIError`` BadRequest for bytes that are not a readable envelope, UnsupportedMediaType for a
@@ -21,6 +21,7 @@ enum ProtobufBodies {
         var members: [(String, JSONValue)] = [("kind", .string(kind))]
         if let apiVersion { members.append(("apiVersion", .string(apiVersion))) }
         do {
+            if kind == "DeleteOptions" { return object(members + (try deleteOptions(message))) }
             if let metadata = try message.messages(1).last { members.append(("metadata", try objectMeta(metadata))) }
             if let spec = try message.messages(2).last { members.append(("spec", try self.spec(of: kind, spec))) }
         } catch {
@@ -46,6 +47,23 @@ enum ProtobufBodies {
         }
         if message.has(14) { members.append(("finalizers", .array(message.strings(14).map(JSONValue.string)))) }
         return object(members)
+    }
+
+    /// `DeleteOptions`: gracePeriodSeconds 1 (an int64), preconditions 2 (uid 1, resourceVersion 2),
+    /// orphanDependents 3, propagationPolicy 4, dryRun 5.
+    private static func deleteOptions(_ message: ProtobufFields) throws(ProtobufFields.Malformed) -> [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = []
+        if let grace = message.varints(1).last { members.append(("gracePeriodSeconds", .number(String(Int64(bitPattern: grace))))) }
+        if let preconditions = try message.messages(2).last {
+            var fields: [(String, JSONValue)] = []
+            if let uid = preconditions.string(1) { fields.append(("uid", .string(uid))) }
+            if let version = preconditions.string(2) { fields.append(("resourceVersion", .string(version))) }
+            members.append(("preconditions", object(fields)))
+        }
+        if let orphan = message.varints(3).last { members.append(("orphanDependents", .bool(orphan != 0))) }
+        if let policy = message.string(4) { members.append(("propagationPolicy", .string(policy))) }
+        if message.has(5) { members.append(("dryRun", .array(message.strings(5).map(JSONValue.string)))) }
+        return members
     }
 
     /// The spec of each kind read: a namespace's finalizers (1); an access review's resource (1: namespace,

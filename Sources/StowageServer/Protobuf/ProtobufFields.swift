@@ -64,6 +64,9 @@ struct ProtobufFields {
         return result
     }
 
+    /// Every value of a varint field (an int64 or a bool).
+    func varints(_ field: Int) -> [UInt64] { varintFields[field] ?? [] }
+
     /// Whether the field occurs at all.
     func has(_ field: Int) -> Bool { bytesFields[field] != nil || varintFields[field] != nil }
 }

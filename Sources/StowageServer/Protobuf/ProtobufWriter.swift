@@ -1,11 +1,16 @@
-/// Writes protocol buffer fields: strings and embedded messages (wire type 2), which is all the OpenAPI v2
-/// document needs.
+/// Writes protocol buffer fields: strings and embedded messages (wire type 2), and varints.
 struct ProtobufWriter {
     private(set) var bytes: [UInt8] = []
 
     /// A string field (also written when empty, which proto3 readers treat as unset).
     mutating func string(_ field: Int, _ value: String) {
         lengthDelimited(field, Array(value.utf8))
+    }
+
+    /// A varint field (an int64, int32 or bool; negative numbers as their 64-bit two's complement).
+    mutating func varint(_ field: Int, _ value: Int64) {
+        varint(UInt64(field) << 3)
+        varint(UInt64(bitPattern: value))
     }
 
     /// An embedded message field.

@@ -36,6 +36,13 @@ extension ResourceHandler {
         if let body = try await RequestBody.value(request, context: context, allowEmpty: true) {
             guard case .object(let members) = body else { throw APIError.badRequest("DeleteOptions must be a JSON object") }
             if let policy = members["propagationPolicy"]?.stringValue { options.propagationPolicy = policy }
+            // The older spelling: orphanDependents true is Orphan, false is Background; not both.
+            if case .bool(let orphan)? = members["orphanDependents"] {
+                guard members["propagationPolicy"] == nil else {
+                    throw APIError(.invalid, "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"\(options.propagationPolicy ?? "")\": orphanDependents and deletionPropagation cannot be both set")
+                }
+                options.propagationPolicy = orphan ? "Orphan" : "Background"
+            }
             if let preconditions = members["preconditions"] {
                 options.preconditionUID = preconditions["uid"]?.stringValue
                 options.preconditionResourceVersion = preconditions["resourceVersion"]?.stringValue
