@@ -60,7 +60,7 @@ extension LoopDriver {
         }
         if record.block { return device }
         let staging = record.stagingPath
-        if let mounted = try LoopMounts.mounts().last(where: { $0.mountPoint == staging }) {
+        if let mounted = try MountInfo.mounted(at: staging) {
             guard mounted.source == device.path else {
                 throw CSIError.failedPrecondition("staging path \(staging) has \(mounted.source) mounted, not volume \(id) (\(device.path))")
             }
@@ -79,7 +79,7 @@ extension LoopDriver {
             }
             try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
             let (flags, data) = LoopMounts.parse(record.mountFlags)
-            try LoopMounts.mount(device: device.path, at: staging, type: filesystem.rawValue, flags: flags, data: data)
+            try Mount.mount(source: device.path, target: staging, type: filesystem.rawValue, flags: flags, data: data)
         } catch {
             throw internalError("cannot stage volume \(id) at \(staging)", error)
         }
@@ -107,7 +107,7 @@ extension LoopDriver {
                     + record.publications.keys.sorted().joined(separator: ", ") + "; unpublish it first")
             }
             do {
-                if !record.block { try LoopMounts.unmountAll(path) }
+                if !record.block { try Mount.unmountAll(path) }
                 try await detachAndAwaitRelease(id)
                 try store.removeNodeRecord(id)
             } catch {
@@ -163,7 +163,7 @@ extension LoopDriver {
             do {
                 let device = try await ensureStaged(id, record)
                 created = try makeTarget(target, file: block)
-                try LoopMounts.bind(block ? device.path : staging, to: target, readOnly: publication.readOnly)
+                try Mount.bind(block ? device.path : staging, to: target, readOnly: publication.readOnly)
             } catch {
                 if created { try? removeTarget(target) }
                 if added {
@@ -187,7 +187,7 @@ extension LoopDriver {
                 return NodeUnpublishVolumeResponse()
             }
             do {
-                try LoopMounts.unmountAll(target)
+                try Mount.unmountAll(target)
                 try removeTarget(target)
                 record.publications[target] = nil
                 try save(record, id)
