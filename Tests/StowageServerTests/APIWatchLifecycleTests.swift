@@ -16,11 +16,7 @@ import StowageStore
         let server = try await TestServer()
         defer { Task { await server.stop() } }
         let before = server.store.watcherCount
-        let start = try await server.client.list(PersistentVolumeClaim.self, ListOptions(namespace: "default")).resourceVersion
-        let socket = server.socketPath
-        let fd = try await onThread {
-            try RawSocketHTTP.openStream(socket: socket, path: "/api/v1/namespaces/default/persistentvolumeclaims?watch=1&resourceVersion=\(start)")
-        }
+        let fd = try await openClaimWatch(server)
         #expect(await eventually { server.store.watcherCount == before + 1 }, "the watch is registered with the store")
         close(fd)
         #expect(await eventually { server.store.watcherCount == before }, "the watch ended when its client hung up")
@@ -84,11 +80,7 @@ import StowageStore
         let server = try await TestServer(storeOptions: options)
         defer { Task { await server.stop() } }
         let before = server.store.watcherCount
-        let start = try await server.client.list(PersistentVolumeClaim.self, ListOptions(namespace: "default")).resourceVersion
-        let socket = server.socketPath
-        let fd = try await onThread {
-            try RawSocketHTTP.openStream(socket: socket, path: "/api/v1/namespaces/default/persistentvolumeclaims?watch=1&resourceVersion=\(start)")
-        }
+        let fd = try await openClaimWatch(server)
         defer { close(fd) }
         // 100 KiB claims, 6 MB in all: far more than the socket buffers hold while nobody reads.
         let bulk = String(repeating: "x", count: 100 * 1024)
@@ -131,6 +123,15 @@ import StowageStore
 }
 
 /// Runs blocking socket I/O on its own thread: on the cooperative pool it could starve the server's tasks.
+/// Opens a raw watch of the default namespace's claims from the current revision; the caller closes it.
+private func openClaimWatch(_ server: TestServer) async throws -> Int32 {
+    let start = try await server.client.list(PersistentVolumeClaim.self, ListOptions(namespace: "default")).resourceVersion
+    let socket = server.socketPath
+    return try await onThread {
+        try RawSocketHTTP.openStream(socket: socket, path: "/api/v1/namespaces/default/persistentvolumeclaims?watch=1&resourceVersion=\(start)")
+    }
+}
+
 private func onThread<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
     try await withCheckedThrowingContinuation { continuation in
         Thread { continuation.resume(with: Result { try body() }) }.start()

@@ -16,6 +16,16 @@ import StowageJSON
         return KubernetesEnvelope.magic + unknown.bytes
     }
 
+    /// POSTs an object of `kind` holding only its name, in protobuf, where claims are created.
+    private static func postClaim(to server: TestServer, asKind kind: String, named name: String) async throws -> (code: Int, body: String, headers: [String: String]) {
+        var metadata = ProtobufWriter()
+        metadata.string(1, name)
+        var object = ProtobufWriter()
+        object.message(1, metadata)
+        return try await server.raw("POST", "/api/v1/namespaces/default/persistentvolumeclaims",
+                                    body: envelope(apiVersion: "v1", kind: kind, object), contentType: "application/vnd.kubernetes.protobuf")
+    }
+
     @Test func aNamespaceSentAsProtobufIsCreatedWithItsLabels() async throws {
         let server = try await TestServer()
         defer { Task { await server.stop() } }
@@ -38,13 +48,7 @@ import StowageJSON
     @Test func otherKindsInProtobufAreRefusedWith415NamingWhatIsRead() async throws {
         let server = try await TestServer()
         defer { Task { await server.stop() } }
-        var metadata = ProtobufWriter()
-        metadata.string(1, "data")
-        var claim = ProtobufWriter()
-        claim.message(1, metadata)
-        let response = try await server.raw("POST", "/api/v1/namespaces/default/persistentvolumeclaims",
-                                            body: Self.envelope(apiVersion: "v1", kind: "PersistentVolumeClaim", claim),
-                                            contentType: "application/vnd.kubernetes.protobuf")
+        let response = try await Self.postClaim(to: server, asKind: "PersistentVolumeClaim", named: "data")
         #expect(response.code == 415)
         #expect(response.body.contains("Stowage reads protobuf bodies only for Namespace"), "\(response.body)")
         #expect(response.body.contains("send PersistentVolumeClaim as application/json or application/yaml"), "\(response.body)")
@@ -55,13 +59,7 @@ import StowageJSON
     @Test func aProtobufBodyOfTheWrongKindForThePathIsRefused() async throws {
         let server = try await TestServer()
         defer { Task { await server.stop() } }
-        var metadata = ProtobufWriter()
-        metadata.string(1, "x")
-        var namespace = ProtobufWriter()
-        namespace.message(1, metadata)
-        let response = try await server.raw("POST", "/api/v1/namespaces/default/persistentvolumeclaims",
-                                            body: Self.envelope(apiVersion: "v1", kind: "Namespace", namespace),
-                                            contentType: "application/vnd.kubernetes.protobuf")
+        let response = try await Self.postClaim(to: server, asKind: "Namespace", named: "x")
         #expect(response.code == 400)
         #expect(response.body.contains("the kind in the data (Namespace) does not match the expected kind (PersistentVolumeClaim)"), "\(response.body)")
     }
