@@ -35,7 +35,8 @@ extension Store {
     /// returns false when its consumer has fallen too far behind, which ends the watch with ``APIError``
     /// Expired. `receiver.end` is called once, when the watch ends for any reason other than
     /// ``WatchSubscription/cancel()``. Errors opening the watch (an expired resourceVersion, a closed store)
-    /// arrive through `receiver.end` too.
+    /// arrive through `receiver.end` too. The watch lives as long as the returned subscription: dropping it
+    /// cancels the watch.
     public func watch<T: APIObject>(_ type: T.Type, _ options: StoreWatchOptions<T>, receiver: WatchReceiver<T>) async -> WatchSubscription {
         let resource = T.resource.storageKey
         let namespace = options.namespace.flatMap { T.resource.namespaced && !$0.isEmpty ? $0 : nil }
@@ -94,7 +95,7 @@ public final class WatchSubscription: Sendable {
     }
 
     /// Stops the watch: no batch is handed over once this returns, except one the committer is delivering at
-    /// that moment. Safe to call more than once.
+    /// that moment. Safe to call more than once; called when the subscription is released.
     public func cancel() {
         onCancel.withLock { action -> (@Sendable () -> Void)? in
             defer { action = nil }
