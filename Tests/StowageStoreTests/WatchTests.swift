@@ -1,6 +1,7 @@
 import Foundation
 import StowageAPI
 import StowageStore
+import Synchronization
 import Testing
 
 @Suite("Store: watch")
@@ -184,6 +185,49 @@ struct AutomaticCompactionTests {
             let report = try await store.checkIntegrity()
             #expect(report.isSound, "\(report.problems)")
             #expect(report.changeCount <= Int(current - compactedRevision) + 1)
+        }
+    }
+
+    /// The receiver form hands over whole committed batches, in revision order, without a task in between; a
+    /// receiver refusing a batch ends the watch with Expired; dropping the subscription unregisters the watch.
+    @Test func aReceiverGetsCommittedBatchesInOrderAndLivesAsLongAsItsSubscription() async throws {
+        try await withStore { store, _ in
+            let batches = Mutex<[[Int64]]>([])
+            let ended = Mutex<[String]>([])
+            let receiver = WatchReceiver<TestWidget>(events: { events in
+                batches.withLock { $0.append(events.map(\.revision)) }
+                return true
+            }, end: { error in
+                ended.withLock { $0.append(error.map { "\($0)" } ?? "nil") }
+            })
+            let before = store.watcherCount
+            var subscription: WatchSubscription? = await store.watch(TestWidget.self, StoreWatchOptions(), receiver: receiver)
+            #expect(store.watcherCount == before + 1)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for index in 0..<40 { group.addTask { _ = try await store.create(TestWidget("ns", "w-\(index)")) } }
+                try await group.waitForAll()
+            }
+            let revisions = batches.withLock { $0.flatMap { $0 } }
+            #expect(revisions.count == 40)
+            #expect(revisions == revisions.sorted())
+            #expect(batches.withLock { $0.count } <= 40, "one call per committed batch")
+            subscription = nil
+            #expect(store.watcherCount == before, "releasing the subscription unregistered the watch")
+            _ = try await store.create(TestWidget("ns", "after"))
+            #expect(batches.withLock { $0.flatMap { $0 } }.count == 40, "nothing delivered after the subscription was released")
+            #expect(ended.withLock { $0 }.isEmpty, "a cancelled watch is not told it ended")
+            _ = subscription
+        }
+    }
+
+    @Test func aReceiverThatRefusesABatchEndsTheWatchWithExpired() async throws {
+        try await withStore { store, _ in
+            let ended = Mutex<(any Error)?>(nil)
+            let receiver = WatchReceiver<TestWidget>(events: { _ in false }, end: { error in ended.withLock { $0 = error } })
+            let subscription = await store.watch(TestWidget.self, StoreWatchOptions(), receiver: receiver)
+            _ = try await store.create(TestWidget("ns", "refused"))
+            #expect((ended.withLock { $0 } as? APIError)?.reason == .expired)
+            subscription.cancel()
         }
     }
 }
