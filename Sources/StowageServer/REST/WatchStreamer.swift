@@ -58,6 +58,12 @@ struct WatchStreamer<T: APIObject>: Sendable {
         })
     }
 
+    // Called through the kind-generic resource handler, the writer loop looked up the runtime metadata of its
+    // generic types (the outbox's element, the event batches) on every wake-up: about 4% of the server's CPU
+    // while 100 clients watched a burst of claims. Specialized for the kinds that are watched in bulk.
+    @_specialize(exported: false, where T == PersistentVolumeClaim)
+    @_specialize(exported: false, where T == PersistentVolume)
+    @_specialize(exported: false, where T == Pod)
     private func stream(into writer: inout any ResponseBodyWriter, from outbox: WatchOutbox<Output>) async throws {
         let subscription = await subscribe(into: outbox)
         defer { subscription?.cancel() }
