@@ -40,14 +40,21 @@ extension Store {
     public func watch<T: APIObject>(_ type: T.Type, _ options: StoreWatchOptions<T>, receiver: WatchReceiver<T>) async -> WatchSubscription {
         let resource = T.resource.storageKey
         let namespace = options.namespace.flatMap { T.resource.namespaced && !$0.isEmpty ? $0 : nil }
-        let watcher = Watcher<T>(receiver: receiver, namespace: namespace, filter: options.filter,
+        let hub = self.hub
+        let id = hub.reserveID()
+        // A watch that ends (overflow, a decode failure, the store closing) leaves the hub at once, not when its
+        // consumer gets round to cancelling: the committer stops delivering to it and `watcherCount` is right.
+        let unregistering = WatchReceiver<T>(events: receiver.events, end: { error in
+            hub.remove(resource: resource, id: id)
+            receiver.end(error)
+        })
+        let watcher = Watcher<T>(receiver: unregistering, namespace: namespace, filter: options.filter,
                                  bufferLimit: max(1, self.options.watchBufferLimit))
         if isClosed {
             watcher.end(StoreError.closed)
             return WatchSubscription {}
         }
-        let id = hub.add(resource: resource, watcher)
-        let hub = self.hub
+        hub.add(resource: resource, id: id, watcher)
         let subscription = WatchSubscription { hub.remove(resource: resource, id: id) }
 
         let since = options.resourceVersion

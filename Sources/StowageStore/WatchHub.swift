@@ -23,9 +23,19 @@ final class WatchHub: Sendable {
 
     /// Registers `sink` for changes of `resource`; returns the id to remove it with.
     func add(resource: String, _ sink: any WatchSink) -> UInt64 {
-        let id = nextID.wrappingAdd(1, ordering: .relaxed).oldValue
-        sinks.withLock { $0[resource, default: [:]][id] = sink }
+        let id = reserveID()
+        add(resource: resource, id: id, sink)
         return id
+    }
+
+    /// An id for ``add(resource:id:_:)``, for a sink that must know its id before it is registered.
+    func reserveID() -> UInt64 {
+        nextID.wrappingAdd(1, ordering: .relaxed).oldValue
+    }
+
+    /// Registers `sink` for changes of `resource` under an id from ``reserveID()``.
+    func add(resource: String, id: UInt64, _ sink: any WatchSink) {
+        sinks.withLock { $0[resource, default: [:]][id] = sink }
     }
 
     /// Unregisters a sink. Safe to call more than once.

@@ -66,6 +66,14 @@ import StowageJSON
         #expect(gvk.arrayValue?.first?["version"] == .string("v1"))
     }
 
+    @Test func protobufIsAnsweredOnlyWhenPreferredToJSON() {
+        #expect(OpenAPIRoutes.prefersProtobuf("application/com.github.proto-openapi.spec.v2@v1.0+protobuf"))
+        #expect(OpenAPIRoutes.prefersProtobuf("application/com.github.proto-openapi.spec.v2@v1.0+protobuf, application/json"))
+        #expect(!OpenAPIRoutes.prefersProtobuf("application/json, application/com.github.proto-openapi.spec.v2@v1.0+protobuf;q=0.5"))
+        #expect(!OpenAPIRoutes.prefersProtobuf("*/*"))
+        #expect(!OpenAPIRoutes.prefersProtobuf(""))
+    }
+
     private func collectReferences(in value: JSONValue, into references: inout [String]) {
         switch value {
         case .object(let object):

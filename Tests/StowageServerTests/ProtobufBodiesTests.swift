@@ -107,6 +107,11 @@ import StowageJSON
                                         body: Array(#"{"kind":"DeleteOptions","apiVersion":"v1","orphanDependents":true,"propagationPolicy":"Foreground"}"#.utf8))
         #expect(both.code == 422)
         #expect(both.body.contains("orphanDependents and deletionPropagation cannot be both set"), "\(both.body)")
+        let nullPolicy = try await server.raw("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/data?dryRun=All",
+                                              body: Array(#"{"kind":"DeleteOptions","apiVersion":"v1","orphanDependents":true,"propagationPolicy":null}"#.utf8))
+        #expect(nullPolicy.code == 200, "a null propagationPolicy is no policy: \(nullPolicy.body)")
+        let inQuery = try await server.raw("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/data?orphanDependents=false&propagationPolicy=Orphan")
+        #expect(inQuery.code == 422, "\(inQuery.body)")
         let orphan = try await server.raw("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/data",
                                           body: Array(#"{"kind":"DeleteOptions","apiVersion":"v1","orphanDependents":true}"#.utf8))
         #expect(orphan.code == 200, "\(orphan.body)")

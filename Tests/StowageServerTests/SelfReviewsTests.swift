@@ -59,6 +59,8 @@ import StowageJSON
         #expect(empty.code == 422)
         #expect(empty.body.contains(#""field":"spec.resourceAttributes""#), "\(empty.body)")
         #expect(empty.body.contains("exactly one of nonResourceAttributes or resourceAttributes must be specified"))
+        let null = try await server.raw("POST", Self.accessReviews, body: Array(#"{"spec":{"resourceAttributes":null}}"#.utf8))
+        #expect(null.code == 422, "a null attribute set is no attribute set: \(null.body)")
         let wrongKind = try await server.raw("POST", Self.accessReviews, body: Array(#"{"kind":"Pod","spec":{}}"#.utf8))
         #expect(wrongKind.code == 400)
         #expect(wrongKind.body.contains("not a SelfSubjectAccessReview"), "\(wrongKind.body)")

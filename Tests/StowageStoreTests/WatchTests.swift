@@ -224,9 +224,11 @@ struct AutomaticCompactionTests {
         try await withStore { store, _ in
             let ended = Mutex<(any Error)?>(nil)
             let receiver = WatchReceiver<TestWidget>(events: { _ in false }, end: { error in ended.withLock { $0 = error } })
+            let before = store.watcherCount
             let subscription = await store.watch(TestWidget.self, StoreWatchOptions(), receiver: receiver)
             _ = try await store.create(TestWidget("ns", "refused"))
             #expect((ended.withLock { $0 } as? APIError)?.reason == .expired)
+            #expect(store.watcherCount == before, "an ended watch leaves the hub at once, before its subscription is cancelled")
             subscription.cancel()
         }
     }

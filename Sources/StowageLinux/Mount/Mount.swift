@@ -82,12 +82,16 @@ public enum Mount {
     public static func unmount(_ target: String, mode: UnmountMode = .normal) throws {
         let flags: Int32 = (mode == .detach ? 2 : 0) | 8  // MNT_DETACH, UMOUNT_NOFOLLOW
         let deadline = ContinuousClock.now.advanced(by: busyGrace)
+        var wasBusy = false
         while true {
             do {
                 try checkedSystemCall("umount2", path: target) { umount2(target, flags) }
                 return
             } catch let error as LinuxError where error.errno == EBUSY && ContinuousClock.now < deadline {
+                wasBusy = true
                 usleep(20_000)
+            } catch let error as LinuxError where error.errno == EINVAL && wasBusy {
+                return  // unmounted by someone else while it was busy for us: the outcome asked for
             }
         }
     }

@@ -120,9 +120,19 @@ enum OpenAPIRoutes {
     /// media-type parser rejects the `@` in a response's Content-Type, so it is answered as Kubernetes does.
     static let protobufV2 = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf"
 
+    /// Whether an Accept header lists the v2 protobuf before any JSON (or `*/*`), as kubectl's does.
+    static func prefersProtobuf(_ accept: String) -> Bool {
+        for entry in accept.split(separator: ",") {
+            let type = entry.split(separator: ";").first.map { $0.trimmingHTTPSpaces().lowercased() } ?? ""
+            if type.hasPrefix("application/com.github.proto-openapi.spec.v2") { return true }
+            if type == "application/json" || type == "*/*" || type == "application/*" { return false }
+        }
+        return false
+    }
+
     static func addRoutes(to router: Router<APIRequestContext>) {
         router.get("/openapi/v2") { request, _ in
-            let protobuf = request.headers[.accept]?.contains("protobuf") == true
+            let protobuf = prefersProtobuf(request.headers[.accept] ?? "")
             var headers = HTTPFields()
             headers[.contentType] = protobuf ? protobufV2 : "application/json"
             return Response(status: .ok, headers: headers,

@@ -23,7 +23,8 @@ enum ProtobufBodies {
         do {
             if kind == "DeleteOptions" { return object(members + (try deleteOptions(message))) }
             if let metadata = try message.messages(1).last { members.append(("metadata", try objectMeta(metadata))) }
-            if let spec = try message.messages(2).last { members.append(("spec", try self.spec(of: kind, spec))) }
+            // A SelfSubjectReview's field 2 is its status, which a request does not set: not read.
+            if kind != "SelfSubjectReview", let spec = try message.messages(2).last { members.append(("spec", try self.spec(of: kind, spec))) }
         } catch {
             throw APIError.badRequest("the protobuf \(kind) could not be read: \(error)")
         }
@@ -35,8 +36,9 @@ enum ProtobufBodies {
     /// server-managed fields are left out: a write ignores them.
     static func objectMeta(_ message: ProtobufFields) throws(ProtobufFields.Malformed) -> JSONValue {
         var members: [(String, JSONValue)] = []
+        // Kubernetes' encoders write these strings even when empty; empty means unset.
         for (field, name) in [(1, "name"), (2, "generateName"), (3, "namespace"), (5, "uid"), (6, "resourceVersion")] {
-            if let value = message.string(field) { members.append((name, .string(value))) }
+            if let value = message.string(field), !value.isEmpty { members.append((name, .string(value))) }
         }
         for (field, name) in [(11, "labels"), (12, "annotations")] where message.has(field) {
             var entries: [(String, JSONValue)] = []

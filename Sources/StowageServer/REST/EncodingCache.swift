@@ -24,6 +24,8 @@ final class EncodingCache<T: APIObject>: Sendable {
 
     /// The JSON of `event`'s object, encoded by the first watcher to ask.
     func encoded(_ event: WatchEvent<T>) throws -> Data {
+        // An object without a numeric resourceVersion has no revision to name its body by.
+        guard event.revision > 0 else { return try APICodec.encode(event.object) }
         let key = Key(revision: event.revision, deleted: event.type == .deleted)
         if let cached = entries.withLock({ $0.bytes[key] }) { return cached }
         let bytes = try APICodec.encode(event.object)

@@ -29,18 +29,26 @@ extension ResourceHandler {
         return RESTResponse.json(RESTResponse.listBytes(T.resource, items: deleted, resourceVersion: revision, continueToken: nil, remainingItemCount: nil))
     }
 
-    /// DeleteOptions from the body (if any) and the query: propagationPolicy, preconditions, gracePeriodSeconds, dryRun.
+    /// Kubernetes' refusal of the older `orphanDependents` together with `propagationPolicy`.
+    private static func orphanAndPolicy(_ policy: String?) -> APIError {
+        APIError(.invalid, "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"\(policy ?? "")\": orphanDependents and deletionPropagation cannot be both set")
+    }
+
+    /// DeleteOptions from the body (if any) and the query: propagationPolicy (or the older orphanDependents),
+    /// preconditions, gracePeriodSeconds, dryRun.
     private func deleteOptions(_ request: Request, context: APIRequestContext, query: QueryParameters) async throws -> DeleteOptions {
         var options = DeleteOptions(propagationPolicy: query["propagationPolicy"], dryRun: try query.dryRun())
         _ = try query.integer("gracePeriodSeconds")
+        if query["orphanDependents"] != nil {
+            guard options.propagationPolicy == nil else { throw Self.orphanAndPolicy(options.propagationPolicy) }
+            options.propagationPolicy = query.flag("orphanDependents") ? "Orphan" : "Background"
+        }
         if let body = try await RequestBody.value(request, context: context, allowEmpty: true) {
             guard case .object(let members) = body else { throw APIError.badRequest("DeleteOptions must be a JSON object") }
             if let policy = members["propagationPolicy"]?.stringValue { options.propagationPolicy = policy }
             // The older spelling: orphanDependents true is Orphan, false is Background; not both.
             if case .bool(let orphan)? = members["orphanDependents"] {
-                guard members["propagationPolicy"] == nil else {
-                    throw APIError(.invalid, "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"\(options.propagationPolicy ?? "")\": orphanDependents and deletionPropagation cannot be both set")
-                }
+                guard members["propagationPolicy"]?.stringValue == nil else { throw Self.orphanAndPolicy(options.propagationPolicy) }
                 options.propagationPolicy = orphan ? "Orphan" : "Background"
             }
             if let preconditions = members["preconditions"] {

@@ -6,6 +6,7 @@ import StowageAPI
 import StowageClient
 import StowageJSON
 import StowageStore
+import Synchronization
 
 /// Streams a watch as Kubernetes does: one JSON event per line (`{"type":"ADDED","object":{…}}`), each flushed
 /// as soon as the writer gets to it (events that queued up meanwhile go out in one write); without a
@@ -65,9 +66,12 @@ struct WatchStreamer<T: APIObject>: Sendable {
     @_specialize(exported: false, where T == PersistentVolume)
     @_specialize(exported: false, where T == Pod)
     private func stream(into writer: inout any ResponseBodyWriter, from outbox: WatchOutbox<Output>) async throws {
-        let subscription = await subscribe(into: outbox)
-        defer { subscription?.cancel() }
+        let subscription = SubscriptionSlot()
+        defer { subscription.close() }
         try await withThrowingTaskGroup(of: Void.self) { group in
+            // The initial list (when asked for) is read while the writer sends what is already queued, so a large
+            // kind streams out page by page instead of being gathered first.
+            group.addTask { await subscription.hold(subscribe(into: outbox)) }
             if bookmarks {
                 group.addTask {
                     while !Task.isCancelled {
@@ -87,6 +91,9 @@ struct WatchStreamer<T: APIObject>: Sendable {
                 outbox.finish()
             }
             var lastRevision = options.resourceVersion ?? "0"
+            // A BOOKMARK during the initial list would carry the revision of whichever object went out last, not
+            // one the client can resume from: bookmarks wait until the list is sent.
+            var listed = !(options.resourceVersion == nil || options.resourceVersion == "0")
             while let batch = await outbox.take() {
                 var buffer = ByteBuffer()
                 for output in batch {
@@ -107,8 +114,9 @@ struct WatchStreamer<T: APIObject>: Sendable {
                         if let last = events.last { lastRevision = String(last.revision) }
                     case .listed(let revision):
                         lastRevision = revision
+                        listed = true
                     case .bookmark:
-                        append(type: "BOOKMARK", object: bookmark(lastRevision), to: &buffer)
+                        if listed { append(type: "BOOKMARK", object: bookmark(lastRevision), to: &buffer) }
                     case .failure(let error):
                         append(type: "ERROR", object: APIStatus.json(for: error), to: &buffer)
                         try await writer.write(buffer)
@@ -141,13 +149,14 @@ struct WatchStreamer<T: APIObject>: Sendable {
                     let page = try await cluster.list(T.self, listOptions)
                     let added = page.items.map { WatchEvent(type: .added, object: $0, revision: Int64($0.metadata.resourceVersion ?? "") ?? 0) }
                     if !added.isEmpty { outbox.push(.events(added)) }
+                    try Task.checkCancellation()  // the writer is gone: stop reading pages
                     revision = page.resourceVersion
                     listOptions.continueToken = page.continueToken
                 } while listOptions.continueToken != nil
                 outbox.push(.listed(revision: revision))
                 watchOptions.resourceVersion = revision
             }
-            let limit = cluster.store.options.watchBufferLimit
+            let limit = max(1, cluster.store.options.watchBufferLimit)
             let receiver = WatchReceiver<T>(events: { events in
                 outbox.push(.events(events), weight: events.count, limit: limit)
             }, end: { error in
@@ -190,5 +199,28 @@ struct WatchStreamer<T: APIObject>: Sendable {
         JSONWriter.write(object, into: &bytes)
         bytes.append(contentsOf: "}\n".utf8)
         buffer.writeBytes(bytes)
+    }
+}
+
+/// Holds a watch's store subscription, which the listing task obtains, so the streamer can cancel it when the
+/// stream ends, whichever finishes first: a subscription arriving after the stream closed is cancelled at once.
+private final class SubscriptionSlot: Sendable {
+    private let state = Mutex<(subscription: WatchSubscription?, closed: Bool)>((nil, false))
+
+    func hold(_ subscription: WatchSubscription?) {
+        let late = state.withLock { state -> WatchSubscription? in
+            guard !state.closed else { return subscription }
+            state.subscription = subscription
+            return nil
+        }
+        late?.cancel()
+    }
+
+    func close() {
+        state.withLock { state -> WatchSubscription? in
+            state.closed = true
+            defer { state.subscription = nil }
+            return state.subscription
+        }?.cancel()
     }
 }

@@ -82,7 +82,7 @@ enum SelfReviews {
         switch review.kind {
         case "SelfSubjectAccessReview":
             let spec = object["spec"]?.objectValue
-            let attributes = ["resourceAttributes", "nonResourceAttributes"].filter { spec?[$0] != nil }
+            let attributes = ["resourceAttributes", "nonResourceAttributes"].filter { spec?[$0]?.objectValue != nil }
             guard attributes.count == 1 else {
                 throw APIError.invalid(resource, "", [FieldError(.invalid, "spec.resourceAttributes", value: attributes.isEmpty ? "null" : "both",
                                                                  detail: "exactly one of nonResourceAttributes or resourceAttributes must be specified")])
