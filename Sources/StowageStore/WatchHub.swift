@@ -21,14 +21,7 @@ final class WatchHub: Sendable {
     private let sinks = Mutex<[String: [UInt64: any WatchSink]]>([:])
     private let nextID = Atomic<UInt64>(1)
 
-    /// Registers `sink` for changes of `resource`; returns the id to remove it with.
-    func add(resource: String, _ sink: any WatchSink) -> UInt64 {
-        let id = reserveID()
-        add(resource: resource, id: id, sink)
-        return id
-    }
-
-    /// An id for ``add(resource:id:_:)``, for a sink that must know its id before it is registered.
+    /// An id for ``add(resource:id:_:)``, reserved first so a sink can know the id it will be removed by.
     func reserveID() -> UInt64 {
         nextID.wrappingAdd(1, ordering: .relaxed).oldValue
     }

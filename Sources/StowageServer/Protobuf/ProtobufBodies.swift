@@ -21,14 +21,14 @@ enum ProtobufBodies {
         var members: [(String, JSONValue)] = [("kind", .string(kind))]
         if let apiVersion { members.append(("apiVersion", .string(apiVersion))) }
         do {
-            if kind == "DeleteOptions" { return object(members + (try deleteOptions(message))) }
+            if kind == "DeleteOptions" { return DiscoveryDocuments.object(members + (try deleteOptions(message))) }
             if let metadata = try message.messages(1).last { members.append(("metadata", try objectMeta(metadata))) }
             // A SelfSubjectReview's field 2 is its status, which a request does not set: not read.
             if kind != "SelfSubjectReview", let spec = try message.messages(2).last { members.append(("spec", try self.spec(of: kind, spec))) }
         } catch {
             throw APIError.badRequest("the protobuf \(kind) could not be read: \(error)")
         }
-        return object(members)
+        return DiscoveryDocuments.object(members)
     }
 
     /// `ObjectMeta`: name 1, generateName 2, namespace 3, uid 5, resourceVersion 6 (so an update keeps its
@@ -45,10 +45,10 @@ enum ProtobufBodies {
             for entry in try message.messages(field) {
                 entries.append((entry.string(1) ?? "", .string(entry.string(2) ?? "")))
             }
-            members.append((name, object(entries)))
+            members.append((name, DiscoveryDocuments.object(entries)))
         }
         if message.has(14) { members.append(("finalizers", .array(message.strings(14).map(JSONValue.string)))) }
-        return object(members)
+        return DiscoveryDocuments.object(members)
     }
 
     /// `DeleteOptions`: gracePeriodSeconds 1 (an int64), preconditions 2 (uid 1, resourceVersion 2),
@@ -60,7 +60,7 @@ enum ProtobufBodies {
             var fields: [(String, JSONValue)] = []
             if let uid = preconditions.string(1) { fields.append(("uid", .string(uid))) }
             if let version = preconditions.string(2) { fields.append(("resourceVersion", .string(version))) }
-            members.append(("preconditions", object(fields)))
+            members.append(("preconditions", DiscoveryDocuments.object(fields)))
         }
         if let orphan = message.varints(3).last { members.append(("orphanDependents", .bool(orphan != 0))) }
         if let policy = message.string(4) { members.append(("propagationPolicy", .string(policy))) }
@@ -73,7 +73,7 @@ enum ProtobufBodies {
     /// attributes; a rules review's namespace (1). A SelfSubjectReview has none.
     private static func spec(of kind: String, _ spec: ProtobufFields) throws(ProtobufFields.Malformed) -> JSONValue {
         func strings(_ message: ProtobufFields, _ names: [String]) -> JSONValue {
-            object(names.enumerated().compactMap { index, name in message.string(index + 1).map { (name, .string($0)) } })
+            DiscoveryDocuments.object(names.enumerated().compactMap { index, name in message.string(index + 1).map { (name, .string($0)) } })
         }
         var members: [(String, JSONValue)] = []
         switch kind {
@@ -91,10 +91,6 @@ enum ProtobufBodies {
         default:
             break
         }
-        return object(members)
-    }
-
-    private static func object(_ members: [(String, JSONValue)]) -> JSONValue {
-        .object(JSONObject(members.map { JSONObject.Member(key: $0.0, value: $0.1) }))
+        return DiscoveryDocuments.object(members)
     }
 }

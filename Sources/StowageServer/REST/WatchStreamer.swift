@@ -93,7 +93,7 @@ struct WatchStreamer<T: APIObject>: Sendable {
             var lastRevision = options.resourceVersion ?? "0"
             // A BOOKMARK during the initial list would carry the revision of whichever object went out last, not
             // one the client can resume from: bookmarks wait until the list is sent.
-            var listed = !(options.resourceVersion == nil || options.resourceVersion == "0")
+            var listed = !listsFirst
             while let batch = await outbox.take() {
                 var buffer = ByteBuffer()
                 for output in batch {
@@ -131,6 +131,9 @@ struct WatchStreamer<T: APIObject>: Sendable {
         }
     }
 
+    /// Whether the watch starts with the current objects as ADDED: without a resourceVersion, or with "0".
+    private var listsFirst: Bool { options.resourceVersion == nil || options.resourceVersion == "0" }
+
     /// A batch is written in pieces of about this many bytes, so a long backlog does not become one huge buffer.
     private static var writeSize: Int { 64 * 1024 }
 
@@ -141,7 +144,7 @@ struct WatchStreamer<T: APIObject>: Sendable {
     private func subscribe(into outbox: WatchOutbox<Output>) async -> WatchSubscription? {
         do {
             var watchOptions = options
-            if options.resourceVersion == nil || options.resourceVersion == "0" {
+            if listsFirst {
                 var listOptions = ListOptions(namespace: options.namespace, labelSelector: options.labelSelector,
                                               fieldSelector: options.fieldSelector, limit: 500)
                 var revision = ""
