@@ -112,6 +112,7 @@ import StowageJSON
         #expect(nullPolicy.code == 200, "a null propagationPolicy is no policy: \(nullPolicy.body)")
         let inQuery = try await server.raw("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/data?orphanDependents=false&propagationPolicy=Orphan")
         #expect(inQuery.code == 422, "\(inQuery.body)")
+        #expect(inQuery.body.contains("orphanDependents and deletionPropagation cannot be both set"), "\(inQuery.body)")
         let orphan = try await server.raw("DELETE", "/api/v1/namespaces/default/persistentvolumeclaims/data",
                                           body: Array(#"{"kind":"DeleteOptions","apiVersion":"v1","orphanDependents":true}"#.utf8))
         #expect(orphan.code == 200, "\(orphan.body)")
