@@ -4,6 +4,17 @@ import PackageDescription
 // Layering (see ../shared/DESIGN.md): StowageJSON <- StowageAPI <- StowageStore <- StowageClient; StowageCSI
 // depends on StowageJSON only (Foundation only) so a driver depends on nothing else; the `stowage` executable
 // ties everything together.
+/// Release builds of `stowage` keep an idle server small (README, "Idle memory"): the Swift runtime and Foundation
+/// are linked in statically, so that lld can lay out the functions an idle server runs — listed in
+/// Sources/stowage/link-order.txt by scripts/dev/link-order — on adjacent pages. With the functions scattered over
+/// the executable and its shared libraries, the 64 KiB the kernel maps around each page fault made most of the
+/// code resident.
+let idleLayout = [
+    "-static-stdlib", "-lCoreFoundation", "-l_FoundationICU", "-l_FoundationCShims", "-l_FoundationCollections",
+    "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/stowage/link-order.txt",
+    "-Xlinker", "--no-warn-symbol-ordering",
+]
+
 let package = Package(
     name: "Stowage",
     platforms: [.macOS(.v15)],
@@ -149,7 +160,11 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
-            linkerSettings: [.unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux]))]
+            exclude: ["link-order.txt"],
+            linkerSettings: [
+                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs"], .when(platforms: [.linux])),
+                .unsafeFlags(idleLayout, .when(platforms: [.linux], configuration: .release)),
+            ]
         ),
         // Crash-safety helper run (and killed) by StowageStoreTests; not shipped.
         .executableTarget(name: "StoreBurst", dependencies: ["StowageStore", "StowageAPI"]),
@@ -183,3 +198,10 @@ let package = Package(
         .testTarget(name: "ExampleTests", dependencies: ["StowageTesting", "StowageAPI", "StowageClient"], path: "examples/swift-testing"),
     ]
 )
+
+
+// One section per function in release builds of Stowage's own modules, so that the order file can move each one.
+for target in package.targets where target.type == .regular || target.type == .executable {
+    target.swiftSettings = (target.swiftSettings ?? [])
+        + [.unsafeFlags(["-Xfrontend", "-function-sections"], .when(platforms: [.linux], configuration: .release))]
+}
