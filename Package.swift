@@ -1,11 +1,8 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-// Layering (see ../shared/DESIGN.md): StowageJSON <- StowageAPI <- StowageStore <- StowageClient; StowageCSI
-// depends on StowageJSON only (Foundation only) so a driver depends on nothing else; the `stowage` executable
-// ties everything together.
-/// Release builds of `stowage` keep an idle server small (README, "Idle memory"): the Swift runtime and Foundation
-/// are linked in statically, so that lld can lay out the functions an idle server runs — listed in
+/// Release builds of `stowage` keep an idle server small (README, "How idle memory was met"): the Swift runtime and
+/// Foundation are linked in statically, so that lld can lay out the functions an idle server runs — listed in
 /// Sources/stowage/link-order.txt by scripts/dev/link-order — on adjacent pages. With the functions scattered over
 /// the executable and its shared libraries, the 64 KiB the kernel maps around each page fault made most of the
 /// code resident.
@@ -15,6 +12,9 @@ let idleLayout = [
     "-Xlinker", "--no-warn-symbol-ordering",
 ]
 
+// Layering (see ../shared/DESIGN.md): StowageJSON <- StowageAPI <- StowageStore <- StowageClient; StowageCSI
+// depends on StowageJSON only (Foundation only) so a driver depends on nothing else; the `stowage` executable
+// ties everything together.
 let package = Package(
     name: "Stowage",
     platforms: [.macOS(.v15)],
@@ -198,7 +198,6 @@ let package = Package(
         .testTarget(name: "ExampleTests", dependencies: ["StowageTesting", "StowageAPI", "StowageClient"], path: "examples/swift-testing"),
     ]
 )
-
 
 // One section per function in release builds of Stowage's own modules, so that the order file can move each one.
 for target in package.targets where target.type == .regular || target.type == .executable {
