@@ -4,7 +4,7 @@ import StowageClient
 import Testing
 @testable import StowageControllers
 
-@Suite("Event recorder: identical events are counted, not repeated")
+@Suite("Event recorder: identical events are counted, distinct ones all written")
 struct EventRecorderTests {
     @Test func aBurstOfIdenticalEventsBecomesOneEventWithItsCount() async throws {
         try await withCluster(controllers: "") { cluster in
@@ -41,6 +41,21 @@ struct EventRecorderTests {
             // Recorded after finish: dropped, not written.
             recorder.normal(claim, reason: "Late", "after finish")
             #expect(try await cluster.events(about: PersistentVolumeClaim.self, "default/data").count == 1)
+        }
+    }
+
+    @Test func aBurstOfDistinctEventsLargerThanTheWriteWindowIsWrittenInFull() async throws {
+        try await withCluster(controllers: "") { cluster in
+            _ = try await cluster.apply(Manifests.claim("data"))
+            let claim = try await cluster.cluster.get(PersistentVolumeClaim.self, ObjectKey(namespace: "default", name: "data"))
+            let recorder = EventRecorder(cluster: cluster.cluster, component: "test", logger: Logger(label: "test"))
+            for attempt in 0..<300 { recorder.warning(claim, reason: "ProvisioningFailed", "attempt \(attempt) failed") }
+            await recorder.finish()
+
+            let events = try await cluster.events(about: PersistentVolumeClaim.self, "default/data")
+            #expect(events.count == 300)
+            #expect(Set(events.compactMap(\.message)) == Set((0..<300).map { "attempt \($0) failed" }))
+            #expect(events.allSatisfy { ($0.count ?? 1) == 1 })
         }
     }
 

@@ -11,9 +11,9 @@ import Synchronization
 ///
 /// Recording does not wait for the write (client-go's broadcaster does not either): a controller that records
 /// three events while provisioning a claim would otherwise wait for three more synced commits. One writer gathers
-/// what is recorded over ``gathering`` (20 ms), folds identical events together and writes the rest side by side,
-/// so events share a few commits instead of taking one commit each in front of the controllers' own writes (a
-/// synced commit costs the same for one row as for a hundred). More than
+/// what is recorded over ``gathering`` (20 ms), folds identical events together and writes the rest side by side
+/// (32 at a time), so events share a few commits instead of taking one commit each in front of the controllers'
+/// own writes (a synced commit costs the same for one row as for a hundred). More than
 /// ``capacity`` events waiting: new ones are dropped, with a warning. ``finish()`` writes what is queued and stops.
 public final class EventRecorder: Sendable {
     struct Fingerprint: Hashable, Sendable {
@@ -35,16 +35,18 @@ public final class EventRecorder: Sendable {
     private let dropped = Atomic<Int>(0)
     /// Events waiting to be written before new ones are dropped (client-go's recorder drops too when its queue is
     /// full), so a burst of thousands of claims cannot grow memory without bound or delay shutdown.
-    static let capacity = 4_000
+    public static let capacity = 4_000
     /// How long the writer waits after the first event of a batch for more to join it.
     static let gathering: Duration = .milliseconds(20)
 
-    /// - Parameter component: the `source.component` and `reportingComponent` of every event (for example
-    ///   `persistentvolume-controller`).
-    public init(cluster: any Cluster, component: String, logger: Logger) {
+    /// - Parameters:
+    ///   - component: the `source.component` and `reportingComponent` of every event (for example
+    ///     `persistentvolume-controller`).
+    ///   - maximumConcurrentWrites: events written at once, at most (`stowage bench events` compares).
+    public init(cluster: any Cluster, component: String, logger: Logger, maximumConcurrentWrites: Int = 32) {
         self.component = component
         self.logger = logger
-        let eventWriter = EventWriter(cluster: cluster, logger: logger)
+        let eventWriter = EventWriter(cluster: cluster, logger: logger, maximumConcurrentWrites: maximumConcurrentWrites)
         writer = Task { [queue] in
             while let first = await queue.take() {
                 // Let the events of the next moments join this batch: they are written in a few shared commits

@@ -68,16 +68,24 @@ final class EventQueue: Sendable {
 }
 
 /// Writes batches of queued events: identical events in a batch become one write with their count, and the
-/// distinct ones are written concurrently (so the store commits them together). An event identical to one
-/// written recently adds to that event's count instead of creating another.
+/// distinct ones are written concurrently, at most ``maximumConcurrentWrites`` at a time (so the store commits
+/// them together). An event identical to one written recently adds to that event's count instead of creating
+/// another.
+///
+/// The bound matters when the writer falls behind: a batch then holds thousands of events, and writing them all
+/// at once kept every one's encoding and commit in memory together — 80 MiB more for the server holding 10,000
+/// claims, in one second, whenever a slow commit let the queue fill.
 final class EventWriter: Sendable {
     private let cluster: any Cluster
     private let logger: Logger
     private let recent = Mutex(RecentEvents(limit: 4_096))
+    /// Events being written at once, at most (enough for the store's group commit to put many in one commit).
+    let maximumConcurrentWrites: Int
 
-    init(cluster: any Cluster, logger: Logger) {
+    init(cluster: any Cluster, logger: Logger, maximumConcurrentWrites: Int) {
         self.cluster = cluster
         self.logger = logger
+        self.maximumConcurrentWrites = max(1, maximumConcurrentWrites)
     }
 
     func write(_ batch: [EventRecorder.Pending]) async {
@@ -92,8 +100,9 @@ final class EventWriter: Sendable {
             }
         }
         await withTaskGroup(of: Void.self) { group in
-            for fingerprint in order {
-                guard let (pending, count) = folded[fingerprint] else { continue }
+            for (position, fingerprint) in order.enumerated() {
+                if position >= maximumConcurrentWrites { await group.next() }
+                guard let (pending, count) = folded.removeValue(forKey: fingerprint) else { continue }
                 group.addTask { await self.write(pending, count: count) }
             }
         }

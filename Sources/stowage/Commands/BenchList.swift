@@ -14,6 +14,7 @@ extension BenchCommand {
             BenchVolumesCommand.self,
             BenchProvisionCommand.self,
             BenchBindCommand.self,
+            BenchEventsCommand.self,
             BenchDynamicCommand.self,
             BenchPodsCommand.self,
             BenchStatefulSetCommand.self,
