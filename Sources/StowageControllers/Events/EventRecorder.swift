@@ -78,7 +78,7 @@ public final class EventRecorder: Sendable {
         var event = Event(name: Self.eventName(for: object), about: object, type: type, reason: reason,
                           message: message, component: component)
         if !T.resource.namespaced { event.metadata.namespace = "default" }
-        if !queue.push(Pending(fingerprint: fingerprint, event: event), capacity: Self.capacity) {
+        if queue.push(Pending(fingerprint: fingerprint, event: event), capacity: Self.capacity) == .full {
             let count = dropped.add(1, ordering: .relaxed).newValue
             if count == 1 || count.nonzeroBitCount == 1 {  // the first drop, then at each power of two
                 logger.warning("events dropped: more were recorded than can be written", metadata: [
@@ -87,7 +87,8 @@ public final class EventRecorder: Sendable {
         }
     }
 
-    /// Writes every event queued so far, then stops the writer (later events are dropped).
+    /// Writes every event queued so far, then stops the writer (later events are dropped without a warning: the
+    /// component recording them is stopping).
     public func finish() async {
         queue.finish()
         await writer.value

@@ -13,23 +13,29 @@ final class EventQueue: Sendable {
 
     private let state = Mutex(State())
 
-    /// Queues `pending`; false (dropped) when `capacity` events are already waiting or the queue is finished.
-    func push(_ pending: EventRecorder.Pending, capacity: Int) -> Bool {
-        let waiter = state.withLock { state -> CheckedContinuation<[EventRecorder.Pending]?, Never>?? in
-            guard !state.finished, state.pending.count < capacity else { return .none }
+    /// What became of a pushed event.
+    enum PushResult {
+        case queued
+        /// Dropped: `capacity` events were already waiting.
+        case full
+        /// Dropped: the queue was finished.
+        case finished
+    }
+
+    /// Queues `pending`, unless `capacity` events are already waiting or the queue is finished.
+    func push(_ pending: EventRecorder.Pending, capacity: Int) -> PushResult {
+        let outcome = state.withLock { state -> (PushResult, CheckedContinuation<[EventRecorder.Pending]?, Never>?) in
+            if state.finished { return (.finished, nil) }
+            guard state.pending.count < capacity else { return (.full, nil) }
             if let waiter = state.waiter {
                 state.waiter = nil
-                return .some(waiter)
+                return (.queued, waiter)
             }
             state.pending.append(pending)
-            return .some(nil)
+            return (.queued, nil)
         }
-        switch waiter {
-        case .none: return false
-        case .some(let waiter?): waiter.resume(returning: [pending])
-        case .some(nil): break
-        }
-        return true
+        outcome.1?.resume(returning: [pending])
+        return outcome.0
     }
 
     /// Everything queued, waiting for at least one event; nil once finished and drained.
