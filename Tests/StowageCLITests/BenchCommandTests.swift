@@ -18,6 +18,22 @@ struct BenchCommandTests {
         #expect(result.stderr.contains("--driver: nfs is not a driver this benchmark runs; use hostpath or loop"), "\(result.stderr)")
     }
 
+    // A negative value is written --option=-1: after a space, the parser takes it for an option.
+    @Test(arguments: [
+        (["api", "--creates=-1"], "--creates: -1 is out of range; give 1 or more"),
+        (["api", "--clients", "0"], "--clients: 0 is out of range; give 1 or more"),
+        (["api", "--loaded=-5"], "--loaded: -5 is out of range; give 0 or more"),
+        (["bind", "--pairs", "1000", "--pairs=-1"], "--pairs: -1 is out of range; give 1 or more"),
+        (["store", "--writers", "0"], "--writers: 0 is out of range; give 1 or more"),
+        (["events", "--concurrent-writes=-2"], "--concurrent-writes: -2 is out of range; give 0 or more"),
+        (["volumes", "--endpoint", "unix:///nonexistent.sock", "--size-mib", "0"], "--size-mib: 0 is out of range; give 1 or more"),
+    ])
+    func aCountOutOfRangeIsRefusedByName(arguments: [String], message: String) throws {
+        let result = try Self.bench(arguments)
+        #expect(result.status == 64, "a usage error, not a trap: \(result.status)")
+        #expect(result.stderr.contains(message), "\(result.stderr)")
+    }
+
     @Test func aMissingDriverExecutableIsNamedWithTheBuildCommand() throws {
         let result = try Self.bench(["dynamic", "--claims", "1", "--sequential", "0"], driversDirectory: "/nonexistent-stowage-drivers")
         #expect(result.status != 0)

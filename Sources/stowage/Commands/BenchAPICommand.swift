@@ -23,6 +23,14 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(name: .customLong("controllers"), help: "The server's --controllers list instead (e.g. 'binder' or '*,-binder'), to see what each controller costs.")
     var controllerList: String?
 
+    func validate() throws {
+        try BenchCounts.require("creates", creates, atLeast: 1)
+        try BenchCounts.require("clients", clients, atLeast: 1)
+        try BenchCounts.require("watchers", watchers, atLeast: 1)
+        try BenchCounts.require("events", events, atLeast: 1)
+        try BenchCounts.require("loaded", loaded, atLeast: 0)
+    }
+
     func run() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("stowage-bench-api-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }

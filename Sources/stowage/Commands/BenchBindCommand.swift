@@ -17,13 +17,15 @@ struct BenchBindCommand: AsyncParsableCommand {
     @Option(help: "Pairs in the backlog (repeatable).") var pairs: [Int] = [1_000, 10_000]
     @Option(help: "Binder workers (default: stowage serve's).") var workers = ControllerManagerOptions(pluginsDirectory: "").binderWorkers
 
+    func validate() throws {
+        try BenchCounts.require("pairs", pairs, atLeast: 1)
+        try BenchCounts.require("workers", workers, atLeast: 1)
+    }
+
     func run() async throws {
         for count in pairs {
             let directory = "/tmp/stowage-bench-bind-\(getpid())-\(count)"
-            try? FileManager.default.removeItem(atPath: directory)
-            let store = try Store.open(directory: directory)
-            let cluster = LocalCluster(store: store)
-            try await cluster.bootstrap()
+            let (store, cluster) = try await BenchLocalCluster.open(directory)
             try await createConcurrently(count) { index in
                 _ = try await cluster.create(PersistentVolume(name: "pv-\(index)", capacity: .gibibytes(1), storageClassName: "",
                                                                      hostPath: HostPathVolumeSource(path: "/srv/pv-\(index)")))

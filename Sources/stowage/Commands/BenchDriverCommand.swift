@@ -17,6 +17,12 @@ struct BenchDriverCommand: AsyncParsableCommand {
     @Option(help: "Where the server runs driver methods: connection-thread or concurrent.") var execution = "connection-thread"
     @Option(help: "Microseconds I/O threads poll before sleeping (0: never spin; library default 50).") var busyPoll = 50
 
+    func validate() throws {
+        try BenchCounts.require("calls", calls, atLeast: 1)
+        try BenchCounts.require("in-flight", inFlight, atLeast: 1)
+        try BenchCounts.require("busy-poll", busyPoll, atLeast: 0)
+    }
+
     func run() async throws {
         let pinnings: [DriverBenchmarks.Pinning]
         if pin == "all" { pinnings = DriverBenchmarks.Pinning.allCases }
@@ -42,6 +48,11 @@ struct BenchDriverServerCommand: AsyncParsableCommand {
     @Option(help: "Pin the server to this CPU.") var cpu: Int?
     @Option(help: "connection-thread or concurrent.") var execution = "connection-thread"
     @Option(help: "Microseconds I/O threads poll before sleeping.") var busyPoll = 50
+
+    func validate() throws {
+        try BenchCounts.require("busy-poll", busyPoll, atLeast: 0)
+        if let cpu { try BenchCounts.require("cpu", cpu, atLeast: 0) }
+    }
 
     func run() async throws {
         try await DriverBenchmarks.serve(endpoint: endpoint, cpu: cpu, execution: try Self.parseExecution(execution),

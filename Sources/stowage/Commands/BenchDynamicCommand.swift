@@ -22,6 +22,9 @@ struct BenchDynamicCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard ["hostpath", "loop"].contains(driver) else { throw ValidationError("--driver: \(driver) is not a driver this benchmark runs; use hostpath or loop") }
+        try BenchCounts.require("claims", claims, atLeast: 1)
+        try BenchCounts.require("sequential", sequential, atLeast: 0)
+        try BenchCounts.require("timeline", timeline, atLeast: 0)
     }
 
     func run() async throws {

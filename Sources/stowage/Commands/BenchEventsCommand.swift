@@ -19,14 +19,16 @@ struct BenchEventsCommand: AsyncParsableCommand {
     @Option(help: "Events the recorder writes at once (repeatable; 0: all of them at once, as before the bound).")
     var concurrentWrites: [Int] = [32, 0]
 
+    func validate() throws {
+        try BenchCounts.require("events", events, atLeast: 1)
+        try BenchCounts.require("concurrent-writes", concurrentWrites, atLeast: 0)
+    }
+
     func run() async throws {
         for window in concurrentWrites {
             let directory = "/tmp/stowage-bench-events-\(getpid())-\(window)"
-            try? FileManager.default.removeItem(atPath: directory)
             defer { try? FileManager.default.removeItem(atPath: directory) }
-            let store = try Store.open(directory: directory)
-            let cluster = LocalCluster(store: store)
-            try await cluster.bootstrap()
+            let (store, cluster) = try await BenchLocalCluster.open(directory)
             // Claims as the binder sees them: the events are about them; they need not be stored.
             let claims = (0..<events).map { index -> PersistentVolumeClaim in
                 var claim = APIBenchmarks.claim("claim-\(index)", namespace: "default")

@@ -18,6 +18,10 @@ struct BenchPodsCommand: AsyncParsableCommand {
 
     @Option(help: "Pods (each with its own claim) created at once.") var pods = 100
 
+    func validate() throws {
+        try BenchCounts.require("pods", pods, atLeast: 1)
+    }
+
     func run() async throws {
         let harness = try await BenchNodeHarness.start(name: "pods")
         let cluster = harness.cluster

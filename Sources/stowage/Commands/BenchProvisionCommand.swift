@@ -19,6 +19,12 @@ struct BenchProvisionCommand: AsyncParsableCommand {
     @Option(name: .customLong("work-dir"), help: "Parent of staging and target paths (default: a fresh directory under /tmp).")
     var workDir: String?
 
+    func validate() throws {
+        try BenchCounts.require("size-mib", sizeMib, atLeast: 1)
+        try BenchCounts.require("sequential", sequential, atLeast: 1)
+        try BenchCounts.require("concurrent", concurrent, atLeast: 0)
+    }
+
     func run() async throws {
         guard accessType == "mount" || accessType == "block" else { throw ValidationError("--access-type must be mount or block") }
         let work = workDir ?? "/tmp/stowage-bench-provision-\(UUID().uuidString.prefix(8))"

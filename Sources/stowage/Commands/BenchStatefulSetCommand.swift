@@ -17,6 +17,12 @@ struct BenchStatefulSetCommand: AsyncParsableCommand {
     @Option(help: "Pods deleted one at a time and timed until they run again.") var recreations = 20
     @Flag(help: "Containers without a command (volume consumers only) instead of `sleep` processes.") var idleContainers = false
 
+    func validate() throws {
+        try BenchCounts.require("parallel", parallel, atLeast: 1)
+        try BenchCounts.require("ordered", ordered, atLeast: 1)
+        try BenchCounts.require("recreations", recreations, atLeast: 1)
+    }
+
     func run() async throws {
         let harness = try await BenchNodeHarness.start(name: "statefulset")
         let cluster = harness.cluster

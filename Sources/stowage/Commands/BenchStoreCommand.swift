@@ -29,6 +29,12 @@ struct BenchStoreCommand: AsyncParsableCommand {
     @Option(help: "Concurrent writers.") var writers = 64
     @Option(help: "Sequential creates for the latency figure.") var latencySamples = 2_000
 
+    func validate() throws {
+        try BenchCounts.require("objects", objects, atLeast: 1)
+        try BenchCounts.require("writers", writers, atLeast: 1)
+        try BenchCounts.require("latency-samples", latencySamples, atLeast: 1)
+    }
+
     func run() async throws {
         try await directory.with { dir in
             print(try await StoreBenchmarks.createThroughput(directory: dir + "/throughput", objects: objects, writers: writers))
@@ -46,6 +52,11 @@ struct BenchWatchCommand: AsyncParsableCommand {
     @Option(help: "Watchers.") var watchers = 100
     @Option(help: "Events (sequential creates).") var events = 2_000
 
+    func validate() throws {
+        try BenchCounts.require("watchers", watchers, atLeast: 1)
+        try BenchCounts.require("events", events, atLeast: 1)
+    }
+
     func run() async throws {
         try await directory.with { dir in
             print(try await StoreBenchmarks.watchFanout(directory: dir, watchers: watchers, events: events))
@@ -60,6 +71,11 @@ struct BenchListCommand: AsyncParsableCommand {
     @OptionGroup var directory: BenchStoreDirectory
     @Option(help: "Objects in the store.") var objects = 10_000
     @Option(help: "Rounds (best and median are reported).") var rounds = 7
+
+    func validate() throws {
+        try BenchCounts.require("objects", objects, atLeast: 1)
+        try BenchCounts.require("rounds", rounds, atLeast: 1)
+    }
 
     func run() async throws {
         try await directory.with { dir in
@@ -80,6 +96,10 @@ struct BenchMemoryCommand: AsyncParsableCommand {
     @OptionGroup var directory: BenchStoreDirectory
     @Option(help: "Objects in the store.") var objects = 100_000
     @Flag(help: "Only open, list and measure (the child process).") var measure = false
+
+    func validate() throws {
+        try BenchCounts.require("objects", objects, atLeast: 1)
+    }
 
     func run() async throws {
         if measure, let dir = directory.dir {

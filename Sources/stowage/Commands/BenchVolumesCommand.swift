@@ -20,6 +20,12 @@ struct BenchVolumesCommand: AsyncParsableCommand {
         valueName: "dir"))
     var workDir = "/tmp"
 
+    func validate() throws {
+        try BenchCounts.require("sequential", sequential, atLeast: 1)
+        try BenchCounts.require("concurrent", concurrent, atLeast: 1)
+        try BenchCounts.require("size-mib", sizeMib, atLeast: 1)
+    }
+
     func run() async throws {
         var parameters: [String: String] = [:]
         for item in parameter {
