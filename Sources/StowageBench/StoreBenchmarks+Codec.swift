@@ -62,6 +62,18 @@ extension StoreBenchmarks {
             + "bound claim (\(storedClaim.count) bytes): encode \(fmt(claimEncode)) µs (through Encodable \(fmt(claimEncodable)) µs), decode \(fmt(claimDecode)) µs"
     }
 
+    /// Microseconds the API server spends turning a create's body into a claim: parsing the bytes, then decoding
+    /// the tree with the unknown-field report that becomes kubectl's warnings. The claim is `bench api`'s, as the
+    /// client sends it. Printed by `bench list`.
+    public static func createBodyDecodeCost(iterations: Int = 20_000) throws -> String {
+        let body = [UInt8](try APICodec.encode(APIBenchmarks.claim("bench-1234", namespace: "default")))
+        let tree = try JSONParser.parse(body)
+        let parse = try time(iterations) { _ = try JSONParser.parse(body) }
+        let decode = try time(iterations) { _ = try APICodec.decode(PersistentVolumeClaim.self, from: tree) }
+        func fmt(_ value: Double) -> String { String(format: "%.2f", value) }
+        return "codec, a claim's create body (\(body.count) bytes, as `bench api` sends it): parse \(fmt(parse)) µs, decode reporting unknown fields \(fmt(decode)) µs"
+    }
+
     private static func time(_ iterations: Int, _ body: () throws -> Void) throws -> Double {
         for _ in 0..<min(iterations, 1_000) { try body() }
         let start = ContinuousClock.now

@@ -10,12 +10,14 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     @inline(__always)
     private func lookup(_ key: Key) -> JSONValue? {
         let name = key.stringValue
-        if let visit { node.context.tracker?.markRead(visit, key: name) }
         // Borrowing through the buffer avoids a retain/release of every member passed over.
-        return object.members.withUnsafeBufferPointer { members in
+        let value = object.members.withUnsafeBufferPointer { members -> JSONValue? in
             for index in members.indices where members[index].key == name { return members[index].value }
             return nil
         }
+        // Only members present can be unread, so only they are marked (a type asks for many fields that are absent).
+        if value != nil, let visit { node.context.tracker?.markRead(visit, key: name) }
+        return value
     }
 
     private func child(_ key: Key) throws -> TreeNode {

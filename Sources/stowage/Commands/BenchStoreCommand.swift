@@ -83,6 +83,7 @@ struct BenchListCommand: AsyncParsableCommand {
         }
         print(try StoreBenchmarks.codecCost())
         print(try StoreBenchmarks.boundPairCodecCost())
+        print(try StoreBenchmarks.createBodyDecodeCost())
     }
 }
 
