@@ -24,7 +24,7 @@ final class EventQueue: Sendable {
 
     /// Queues `pending`, unless `capacity` events are already waiting or the queue is finished.
     func push(_ pending: EventRecorder.Pending, capacity: Int) -> PushResult {
-        let outcome = state.withLock { state -> (PushResult, CheckedContinuation<[EventRecorder.Pending]?, Never>?) in
+        let (result, waiter) = state.withLock { state -> (PushResult, CheckedContinuation<[EventRecorder.Pending]?, Never>?) in
             if state.finished { return (.finished, nil) }
             guard state.pending.count < capacity else { return (.full, nil) }
             if let waiter = state.waiter {
@@ -34,8 +34,8 @@ final class EventQueue: Sendable {
             state.pending.append(pending)
             return (.queued, nil)
         }
-        outcome.1?.resume(returning: [pending])
-        return outcome.0
+        waiter?.resume(returning: [pending])  // the writer was waiting: the event goes straight to it
+        return result
     }
 
     /// Everything queued, waiting for at least one event; nil once finished and drained.

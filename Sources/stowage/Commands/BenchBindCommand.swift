@@ -57,9 +57,9 @@ struct BenchBindCommand: AsyncParsableCommand {
             let cpu = Self.processCPUSeconds() - cpuBefore
             task.cancel()
             await task.value
-            let resident = Self.residentMiB()
+            let resident = ProcessMemory.residentMiB()
             HeapTrimmer.trimNow()
-            let trimmed = Self.residentMiB()
+            let trimmed = ProcessMemory.residentMiB()
             let writes = try await store.currentRevision() - revisionBefore
             print(String(format: "bind backlog: %d pairs all Bound %.3f s after the binder started (%d workers, %lld writes, %.0f µs of CPU per bind); resident memory of this process (store, API, binder, %d bound pairs): %.1f MiB, %.1f MiB after the heap trim `stowage serve` runs every 30 s",
                          count, Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), workers, writes,
@@ -91,13 +91,6 @@ struct BenchBindCommand: AsyncParsableCommand {
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-    }
-
-    /// VmRSS of this process, in MiB.
-    static func residentMiB() -> Double {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return (Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) / 1024
     }
 
     /// Polls `done` (a count) every 50 ms until it reaches `count`.

@@ -36,8 +36,8 @@ struct BenchEventsCommand: AsyncParsableCommand {
                 return claim
             }
             HeapTrimmer.trimNow()
-            let before = BenchBindCommand.residentMiB()
-            ResidentPeak.reset()
+            let before = ProcessMemory.residentMiB()
+            ProcessMemory.resetPeak()
             let recorder = EventRecorder(cluster: cluster, component: "persistentvolume-controller", logger: Logger(label: "bench"),
                                          maximumConcurrentWrites: window == 0 ? events : window)
             let start = ContinuousClock.now
@@ -46,27 +46,12 @@ struct BenchEventsCommand: AsyncParsableCommand {
             }
             await recorder.finish()
             let elapsed = ContinuousClock.now - start
-            let peak = ResidentPeak.mebibytes()
+            let peak = ProcessMemory.peakMiB()
             let written = try await cluster.listAll(Event.self).count
             print(String(format: "event burst: %d distinct events, %@ at once: %d written in %.3f s; resident memory grew by %.1f MiB at the peak (%.1f → %.1f MiB)",
                          events, window == 0 ? "all" : "\(window)", written, Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds),
                          peak - before, before, peak))
             await store.close()
         }
-    }
-}
-
-/// The peak resident memory of this process (`VmHWM`), which Linux lets a process reset to the current figure.
-enum ResidentPeak {
-    /// Starts a new peak from the current resident memory (`echo 5 > /proc/self/clear_refs`).
-    static func reset() {
-        try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
-    }
-
-    /// The peak since the last ``reset()``, in MiB.
-    static func mebibytes() -> Double {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-        return (Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) / 1024
     }
 }
