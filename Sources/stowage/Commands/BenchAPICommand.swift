@@ -18,7 +18,7 @@ struct BenchAPICommand: AsyncParsableCommand {
     @Option(help: "Watchers for the fan-out figure.") var watchers = 100
     @Option(help: "Creates in the watched burst.") var events = 10_000
     @Option(help: "Objects of each kind (PVC and PV) for the loaded-memory figure, taken on a fresh server (0: skip it).") var loaded = 10_000
-    @Flag(help: "Run the server with every controller left out, measuring the API server alone (by default each claim created also gets the binder's FailedBinding event, a second write).")
+    @Flag(help: "Run the server with every controller left out, measuring the API server alone (by default each claim created also gets the binder's ProvisioningFailed event, a second write: the benchmark's class does not exist).")
     var apiOnly = false
     @Option(name: .customLong("controllers"), help: "The server's --controllers list instead (e.g. 'binder' or '*,-binder'), to see what each controller costs.")
     var controllerList: String?
