@@ -157,8 +157,8 @@ public enum APIBenchmarks {
         return "\(mebibytes(total)) (anonymous \(mebibytes(anonymous)); mapped from files \(mebibytes(files)): code and shared libraries)"
     }
 
-    /// The `kB` fields of `/proc/<pid>/status` by name (empty when the process is gone).
-    private static func statusKilobytes(pid: Int32) -> [String: Int] {
+    /// The `kB` fields of `/proc/<pid>/status` by name (VmRSS, VmHWM, RssAnon, …; empty when the process is gone).
+    public static func statusKilobytes(pid: Int32) -> [String: Int] {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return [:] }
         var fields: [String: Int] = [:]
         for line in status.split(separator: "\n") where line.hasSuffix(" kB") {

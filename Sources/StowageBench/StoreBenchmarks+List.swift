@@ -54,11 +54,10 @@ extension StoreBenchmarks {
     /// VmRSS of this process, in kB.
     /// - Throws: ``BenchmarkError`` when /proc/self/status cannot be read or has no VmRSS line.
     public static func residentKilobytes() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
-        for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            if let value = line.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) { return value }
+        guard let value = APIBenchmarks.statusKilobytes(pid: getpid())["VmRSS"] else {
+            throw BenchmarkError(message: "no VmRSS line in /proc/self/status")
         }
-        throw BenchmarkError(message: "no VmRSS line in /proc/self/status")
+        return value
     }
 }
 

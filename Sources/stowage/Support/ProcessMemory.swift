@@ -1,4 +1,5 @@
 import Foundation
+import StowageBench
 
 /// This process's resident memory, now and at its peak, from `/proc/self/status`.
 enum ProcessMemory {
@@ -14,8 +15,6 @@ enum ProcessMemory {
     }
 
     private static func statusMiB(_ field: String) -> Double {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix(field + ":") } ?? ""
-        return (Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? 0) / 1024
+        Double(APIBenchmarks.statusKilobytes(pid: getpid())[field] ?? 0) / 1024
     }
 }
